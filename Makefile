@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmalock-bench. The two commands a new user needs:
+#   make bench   set up, boot the default kernel in qemu, run the default suite
+#   make check   set up, run every host check and the in-VM tests on 6.12 and 6.1
+# Everything else here is a building block of those two.
+#
+# Kbuild (next to this file) describes the module; kbuild reads it, not this
+# Makefile, when it builds with M=. The guard keeps a stray include harmless.
+ifeq ($(KBUILD_MODULES),)
+
+SHELL := /bin/bash
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+BUILD := build
+# The kernel the module, the tool and the VM default to: scripts/setup
+# records the "patched" 6.12 and "before per-VMA locks" 6.1 releases it chose.
+KSEL := $(BUILD)/kernels.env
+KERNEL ?= 6.12
+
+CC ?= gcc
+CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
+	-Imodule -I$(BUILD)/ksft -DVMB_VERSION='"$(VERSION)"'
+# Static binaries: the VM's initramfs has busybox and little else.
+LDFLAGS_STATIC := -static -pthread
+LDLIBS := -lm
+
+TOOL := user/vmalock-bench
+TOOL_SRCS := $(sort $(wildcard user/*.c))
+TOOL_HDRS := $(wildcard user/*.h) module/vmalock_bench_uapi.h
+# In-VM tests: one binary per user/tests/*_test.c, linked with the helpers
+# in user/tests/lib*.c.
+TEST_SRCS := $(sort $(wildcard user/tests/*_test.c))
+TEST_LIBS := $(sort $(wildcard user/tests/lib*.c))
+TESTS := $(TEST_SRCS:.c=)
+# Host-side tests of the tool (no kernel module needed).
+HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
+HTESTS := $(HTEST_SRCS:.c=)
+
+.PHONY: all setup tool tests hosttests module modules dkms-install ksft \
+	bench check check-host check-vm lint clean help
+
+all: tool tests
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+setup:
+	scripts/setup
+
+# kselftest_harness.h comes from Debian's linux-source-6.12 at build time.
+ksft: $(BUILD)/ksft/kselftest_harness.h
+$(BUILD)/ksft/kselftest_harness.h:
+	scripts/ksrc-extract $(BUILD)/ksft
+
+tool: $(TOOL)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
+	$(CC) $(CFLAGS_COMMON) -o $@ $(TOOL_SRCS) $(LDFLAGS_STATIC) $(LDLIBS)
+
+tests: $(TESTS)
+user/tests/%_test: user/tests/%_test.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
+		module/vmalock_bench_uapi.h $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_COMMON) -Iuser/tests -o $@ $< $(TEST_LIBS) \
+		$(LDFLAGS_STATIC) $(LDLIBS)
+
+hosttests: $(HTESTS)
+user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/main.c,$(TOOL_SRCS)) \
+		$(TOOL_HDRS) $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_COMMON) -Iuser -o $@ $< \
+		$(filter-out user/main.c,$(TOOL_SRCS)) -pthread $(LDLIBS)
+
+# The module for one kernel (KERNEL=6.12, 6.1 or a release), with W=1, in
+# a private copy of the sources so that two kernels never share objects.
+module modules:
+	scripts/build-module --kernel $(KERNEL)
+
+dkms-install:
+	scripts/dkms-install
+
+bench: setup
+	scripts/bench --kernel $(KERNEL)
+
+check: setup
+	scripts/check
+
+check-host: all hosttests
+	scripts/check --host-only
+
+lint:
+	scripts/lint
+
+clean:
+	rm -rf $(BUILD) $(TOOL) $(TESTS) $(HTESTS)
+	find module -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
+		| xargs -r rm -f
+
+endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmalock-bench: what the kernel module, the bench tool and the tests share.
+ *
+ * The module's interface is a directory of debugfs files. This header names
+ * them, gives their limits, and lists the fields of the files that hold more
+ * than one value, so that the three sides cannot drift apart. Every entry is
+ * marked (in) when userspace writes it and (out) when the module writes it.
+ */
+#ifndef _VMALOCK_BENCH_UAPI_H
+#define _VMALOCK_BENCH_UAPI_H
+
+/* debugfs directory, relative to the debugfs mount point. */
+#define VMB_DEBUGFS_DIR "vmalock_bench"
+/* Where the tool and the tests expect it. */
+#define VMB_DEBUGFS_PATH "/sys/kernel/debug/" VMB_DEBUGFS_DIR
+
+/*
+ * (out) "features": one capability per line, only those this kernel and
+ * this module really have. X(name, what a user gets from it).
+ */
+#define VMB_FEATURES(X)                                                        \
+	X(per_vma_lock, "faults can be handled under the per-VMA lock")        \
+	X(kprobes, "fault-path accounting through kprobes")                    \
+	X(fault_accounting, "target/faults counts the target's faults")        \
+	X(force_mmap_lock, "target/force_mmap_lock can turn the VMA lock off") \
+	X(tracepoints, "vmalock_bench:* tracepoints")                          \
+	X(migrate_vma, "migrate_vma_setup() is exported (DEVICE_MIGRATION)")   \
+	X(swap, "the kernel can swap (CONFIG_SWAP)")                           \
+	X(userfaultfd, "userfaultfd(2) (CONFIG_USERFAULTFD)")                  \
+	X(userfaultfd_move, "UFFDIO_MOVE (6.8+)")                              \
+	X(transparent_hugepage, "THP and MADV_COLLAPSE")
+
+/*
+ * (out) "target/faults": one "name value" line per counter, in this order.
+ * X(name, meaning). Only user faults (FAULT_FLAG_USER) of the target's
+ * threads are counted.
+ */
+#define VMB_FAULT_COUNTERS(X)                                                  \
+	X(faults, "user faults of the target that reached handle_mm_fault()")  \
+	X(vma_lock_attempt, "lock_vma_under_rcu() calls")                      \
+	X(vma_lock_miss, "lock_vma_under_rcu() returned NULL")                 \
+	X(vma_locked_done, "handled under the VMA lock, no retry")             \
+	X(vma_lock_retry, "under the VMA lock, VM_FAULT_RETRY, fell back")     \
+	X(mmap_lock_faults, "handle_mm_fault() calls under mmap_lock")         \
+	X(retry, "handle_mm_fault() calls that returned VM_FAULT_RETRY")       \
+	X(retry_after_tried, "VM_FAULT_RETRY on a call with FAULT_FLAG_TRIED") \
+	X(completed, "handle_mm_fault() calls that returned VM_FAULT_COMPLETED") \
+	X(major, "handle_mm_fault() calls that returned VM_FAULT_MAJOR")       \
+	X(attempts_1, "faults that took one handle_mm_fault() call")           \
+	X(attempts_2, "faults that took two calls")                            \
+	X(attempts_3, "faults that took three calls")                          \
+	X(attempts_4plus, "faults that took four calls or more")               \
+	X(forced_miss, "VMA locks dropped because force_mmap_lock is 1")       \
+	X(probe_missed, "kretprobe instances missed (counts may be low)")   \
+	X(slot_overflow, "faults not tracked: too many in flight at once")
+
+/*
+ * The path a finished fault took, as reported by the vmalock_bench_fault
+ * tracepoint.
+ */
+enum vmb_fault_path {
+	VMB_PATH_VMA_LOCK = 0,	/* done under the VMA lock */
+	VMB_PATH_VMA_THEN_MMAP = 1,	/* VMA lock, VM_FAULT_RETRY, then mmap_lock */
+	VMB_PATH_MMAP_LOCK = 2,	/* mmap_lock only (miss, or no VMA lock) */
+};
+
+/* Limits of the injector knobs (common to folio_lock/ and migration/). */
+#define VMB_LEN_MAX (64UL << 20)		/* bytes pinned or locked at most */
+#define VMB_HOLD_US_MAX 10000000ULL	/* 10 s: below the hung-task timeout */
+#define VMB_INTERVAL_US_MAX 10000000ULL
+#define VMB_TIMES_MAX 1000000000LL	/* -1 means until disarmed */
+
+#endif /* _VMALOCK_BENCH_UAPI_H */

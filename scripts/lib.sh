@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Shared by the scripts: paths, messages, and which kernel "6.12" means.
+
+VMB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this
+VMB_BUILD=$VMB_TOP/build
+# shellcheck disable=SC2034
+VMB_VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$VMB_TOP/dkms.conf")
+# shellcheck disable=SC2034
+VMB_NAME=vmalock-bench
+
+die() {
+	echo "${0##*/}: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "${0##*/}: $*" >&2
+}
+
+# The Debian kernel flavours the bench knows, as a regex for a release:
+# 6.12 is the default ("patched": per-VMA locks with swap/uffd/migration
+# waits), 6.1 is "before per-VMA locks". Plain amd64 only (not -rt, -cloud).
+vmb_kernel_regex() {
+	case $1 in
+	6.12) echo '6\.12\.[0-9]*+deb12-amd64' ;;
+	6.1) echo '6\.1\.0-[0-9]*-amd64' ;;
+	*) return 1 ;;
+	esac
+}
+
+# Newest installed release of a flavour that has both an image and headers.
+vmb_installed_release() {
+	local re rel best
+	re=$(vmb_kernel_regex "$1") || return 1
+	best=$(for f in /boot/vmlinuz-*; do
+		rel=${f#/boot/vmlinuz-}
+		[ -e "/lib/modules/$rel/build/Makefile" ] && echo "$rel"
+	done | grep -x "$re" | sort -V | tail -n 1)
+	[ -n "$best" ] && echo "$best"
+}
+
+# "6.12", "6.1" or an exact release -> the release, or an error naming
+# what to do.
+vmb_resolve_kernel() {
+	local k=$1 rel
+	case $k in
+	6.12 | 6.1)
+		rel=$(vmb_installed_release "$k") ||
+			die "no Debian $k kernel with headers is installed: run scripts/setup"
+		echo "$rel"
+		;;
+	*)
+		[ -e "/boot/vmlinuz-$k" ] ||
+			die "--kernel $k: no /boot/vmlinuz-$k (use 6.12, 6.1 or an installed release)"
+		[ -e "/lib/modules/$k/build/Makefile" ] ||
+			die "--kernel $k: no headers in /lib/modules/$k/build (apt-get install linux-headers-$k)"
+		echo "$k"
+		;;
+	esac
+}
+
+# A short digest of files, to key caches on.
+vmb_digest() {
+	cat "$@" 2>/dev/null | sha256sum | cut -c1-16
+}
+
+vmb_module_sources() {
+	(cd "$VMB_TOP" && printf '%s\n' Kbuild dkms.conf module/*.c module/*.h)
+}
