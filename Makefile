@@ -3,7 +3,13 @@
 # vmalock-bench. The two commands a new user needs:
 #   make bench   set up, boot the default kernel in qemu, run the default suite
 #   make check   set up, run every host check and the in-VM tests on 6.12 and 6.1
-# Everything else here is a building block of those two.
+# Building blocks of those two:
+#   make setup         install packages and test kernels (scripts/setup)
+#   make all           the tool and the in-VM tests (user/)
+#   make module        the module for KERNEL=6.12|6.1|RELEASE, W=1
+#   make dkms-install  register with DKMS, build for every installed kernel
+#   make check-host    only the host-side checks
+#   make clean
 #
 # Kbuild (next to this file) describes the module; kbuild reads it, not this
 # Makefile, when it builds with M=. The guard keeps a stray include harmless.
@@ -37,7 +43,7 @@ HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
-	bench check check-host check-vm lint clean help
+	bench check check-host clean help
 
 all: tool tests
 
@@ -82,11 +88,8 @@ bench: setup
 check: setup
 	scripts/check
 
-check-host: all hosttests
+check-host:
 	scripts/check --host-only
-
-lint:
-	scripts/lint
 
 clean:
 	rm -rf $(BUILD) $(TOOL) $(TESTS) $(HTESTS)
