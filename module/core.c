@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmalock_bench: a test bench for page faults under the per-VMA lock.
+ *
+ * This file owns the module's lifetime, the debugfs root and the files
+ * that describe the module itself: version, features and knobs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/utsname.h>
+
+#include "compat.h"
+#include "knob.h"
+#include "vmalock_bench.h"
+
+unsigned long vmb_features;
+struct dentry *vmb_debugfs_root;
+
+#define VMB_FEAT_NAME(name, ...) #name,
+static const char *const vmb_feature_names[] = {
+	VMB_FEATURES(VMB_FEAT_NAME)
+};
+
+static int vmb_version_show(struct seq_file *m, struct vmb_group *g,
+			    unsigned int idx)
+{
+	seq_printf(m, "vmalock_bench %s\nkernel %s\n", VMB_VERSION,
+		   init_utsname()->release);
+	return 0;
+}
+
+static int vmb_features_show(struct seq_file *m, struct vmb_group *g,
+			     unsigned int idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMB_NR_FEATURES; i++)
+		if (vmb_has(i))
+			seq_printf(m, "%s\n", vmb_feature_names[i]);
+	return 0;
+}
+
+#define VMB_ROOT_KNOBS(X)						\
+	X(root, version, VMB_SHOW, .mode = 0400, .show = vmb_version_show, \
+	  .help = "module version and kernel release, two lines")	\
+	X(root, features, VMB_SHOW, .mode = 0400,			\
+	  .show = vmb_features_show,					\
+	  .help = "one capability per line, see VMB_FEATURES")		\
+	X(root, knobs, VMB_SHOW, .mode = 0400, .show = vmb_knobs_show,	\
+	  .help = "every knob: path type mode default min max live help")
+
+VMB_DEFINE_GROUP(root, "", VMB_ROOT_KNOBS);
+
+/* What the kernel's configuration alone decides. */
+static void vmb_static_features(void)
+{
+	if (IS_ENABLED(CONFIG_TRACEPOINTS))
+		vmb_set_feature(VMB_FEAT_tracepoints);
+	if (IS_ENABLED(CONFIG_DEVICE_MIGRATION))
+		vmb_set_feature(VMB_FEAT_migrate_vma);
+	if (IS_ENABLED(CONFIG_SWAP))
+		vmb_set_feature(VMB_FEAT_swap);
+	if (IS_ENABLED(CONFIG_USERFAULTFD))
+		vmb_set_feature(VMB_FEAT_userfaultfd);
+	if (VMB_HAVE_UFFDIO_MOVE)
+		vmb_set_feature(VMB_FEAT_userfaultfd_move);
+	if (VMB_HAVE_THP)
+		vmb_set_feature(VMB_FEAT_transparent_hugepage);
+}
+
+static int __init vmb_init(void)
+{
+	int ret;
+
+	vmb_static_features();
+
+	vmb_debugfs_root = debugfs_create_dir(VMB_DEBUGFS_DIR, NULL);
+	if (IS_ERR(vmb_debugfs_root))
+		return PTR_ERR(vmb_debugfs_root);
+
+	ret = vmb_group_register(&vmb_group_root);
+	if (ret)
+		goto err_remove_dir;
+
+	/* Registers its probes and the target/ directory. */
+	ret = vmb_accounting_init();
+	if (ret)
+		goto err_unregister_root;
+
+	pr_info("%s loaded\n", VMB_VERSION);
+	return 0;
+
+err_unregister_root:
+	debugfs_remove(vmb_debugfs_root);
+	vmb_group_unregister(&vmb_group_root);
+	return ret;
+err_remove_dir:
+	debugfs_remove(vmb_debugfs_root);
+	return ret;
+}
+
+static void __exit vmb_exit(void)
+{
+	/* No store runs once the files are gone; then stop the probes. */
+	debugfs_remove(vmb_debugfs_root);
+	vmb_accounting_exit();
+	vmb_group_unregister(&vmb_group_root);
+}
+
+module_init(vmb_init);
+module_exit(vmb_exit);
+
+MODULE_DESCRIPTION("Test bench for page faults under the per-VMA lock");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(VMB_VERSION);

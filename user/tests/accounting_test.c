@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault-path accounting (target/) and force_mmap_lock, on whichever
+ * kernel the VM runs: what to expect is decided from the features file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libvmb.h"
+
+#define NPAGES 512UL
+/*
+ * Faults of a fresh anonymous VMA that may not finish under the VMA lock:
+ * the first one needs an anon_vma, and __vmf_anon_prepare() falls back
+ * (VM_FAULT_RETRY, then mmap_lock) when mmap_read_trylock() fails; plus
+ * the few faults the test thread itself takes on stack, libc and harness
+ * pages between the reset and the read.
+ */
+#define ALLOWANCE 16UL
+
+#define C(f, name) ((f)->v[VMB_CTR_##name])
+
+static int page_size(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* munmap() from another thread, so that a leaked VMA read lock fails. */
+struct unmap_arg {
+	void *mem;
+	size_t len;
+	int ret;
+};
+
+static void *unmap_thread(void *p)
+{
+	struct unmap_arg *a = p;
+
+	a->ret = munmap(a->mem, a->len) ? -errno : 0;
+	return NULL;
+}
+
+static int unmap_elsewhere(void *mem, size_t len, int timeout_s)
+{
+	struct unmap_arg a = { .mem = mem, .len = len };
+	struct timespec ts;
+	pthread_t t;
+	int ret;
+
+	ret = pthread_create(&t, NULL, unmap_thread, &a);
+	if (ret)
+		return -ret;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_s;
+	ret = pthread_timedjoin_np(t, NULL, &ts);
+	if (ret)
+		return -ret;	/* -ETIMEDOUT: munmap() is stuck */
+	return a.ret;
+}
+
+FIXTURE(acct) {
+	int per_vma_lock;
+	int force_ok;
+};
+
+FIXTURE_VARIANT(acct) {
+	int force;
+};
+
+FIXTURE_VARIANT_ADD(acct, vma_lock) {
+	.force = 0,
+};
+
+FIXTURE_VARIANT_ADD(acct, forced) {
+	.force = 1,
+};
+
+FIXTURE_SETUP(acct)
+{
+	if (vmb_loaded())
+		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
+	if (vmb_has_feature("fault_accounting") != 1)
+		SKIP(return, "no fault_accounting in features");
+	self->per_vma_lock = vmb_has_feature("per_vma_lock") == 1;
+	self->force_ok = vmb_has_feature("force_mmap_lock") == 1;
+	if (variant->force && !self->force_ok)
+		SKIP(return, "no force_mmap_lock in features");
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	if (self->force_ok)
+		ASSERT_EQ(0, vmb_write_u64("target/force_mmap_lock",
+					   variant->force));
+}
+
+FIXTURE_TEARDOWN(acct)
+{
+	if (self->force_ok)
+		vmb_write("target/force_mmap_lock", "0\n");
+	vmb_set_target(0);
+}
+
+static void check_vma_locked(struct __test_metadata *_metadata,
+			     struct vmb_faults *f)
+{
+	EXPECT_GE(C(f, vma_lock_attempt), NPAGES);
+	EXPECT_GE(C(f, vma_locked_done), NPAGES - ALLOWANCE);
+	EXPECT_LE(C(f, mmap_lock_faults), ALLOWANCE);
+	EXPECT_EQ(0UL, C(f, forced_miss));
+}
+
+TEST_F(acct, anon_faults)
+{
+	size_t len = (size_t)NPAGES * page_size();
+	struct vmb_faults f;
+	void *mem;
+
+	ASSERT_EQ(0, vmb_reset());
+	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++) {
+		TH_LOG("%s %llu", vmb_counter_names[i],
+		       (unsigned long long)f.v[i]);
+	}
+
+	EXPECT_GE(C(&f, faults), NPAGES);
+	EXPECT_GE(C(&f, attempts_1), NPAGES - ALLOWANCE);
+	EXPECT_EQ(C(&f, faults), C(&f, attempts_1) + C(&f, attempts_2) +
+				 C(&f, attempts_3) + C(&f, attempts_4plus));
+	EXPECT_EQ(0UL, C(&f, probe_missed));
+	EXPECT_EQ(0UL, C(&f, slot_overflow));
+
+	if (variant->force) {
+		EXPECT_GE(C(&f, vma_lock_miss), NPAGES);
+		EXPECT_GE(C(&f, forced_miss), NPAGES);
+		EXPECT_GE(C(&f, mmap_lock_faults), NPAGES);
+		EXPECT_EQ(0UL, C(&f, vma_locked_done));
+	} else if (self->per_vma_lock) {
+		check_vma_locked(_metadata, &f);
+	} else {
+		EXPECT_GE(C(&f, mmap_lock_faults), NPAGES);
+		EXPECT_EQ(0UL, C(&f, vma_lock_attempt));
+		EXPECT_EQ(0UL, C(&f, vma_lock_miss));
+		EXPECT_EQ(0UL, C(&f, vma_locked_done));
+		EXPECT_EQ(0UL, C(&f, vma_lock_retry));
+	}
+
+	/* Every VMA read lock taken, forced or not, has been dropped. */
+	ASSERT_EQ(0, unmap_elsewhere(mem, len, 10))
+		TH_LOG("munmap from another thread did not return: VMA lock leaked?");
+
+	if (!variant->force)
+		return;
+	/* Back to 0: VMA-locked again. */
+	ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+	ASSERT_EQ(0, vmb_reset());
+	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	check_vma_locked(_metadata, &f);
+	ASSERT_EQ(0, unmap_elsewhere(mem, len, 10));
+}
+
+/*
+ * Threads map, fault and unmap while force_mmap_lock flips under them:
+ * the VMA locks the module drops must be exactly the ones taken, or a
+ * munmap() (vma_start_write()) blocks forever or the kernel log shows a
+ * rwsem warning; both fail the run.
+ */
+#define CHURN_THREADS 4
+#define CHURN_ROUNDS 200
+#define CHURN_PAGES 32UL
+
+static void *churn_thread(void *p)
+{
+	long *done = p;
+	void *mem;
+
+	for (int i = 0; i < CHURN_ROUNDS; i++) {
+		if (vmb_fault_anon(CHURN_PAGES, &mem) ||
+		    munmap(mem, CHURN_PAGES * page_size()))
+			return (void *)1L;
+		(*done)++;
+	}
+	return NULL;
+}
+
+static int churn_stop;
+
+static void *flip_thread(void *p)
+{
+	int v = 0;
+
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_RELAXED)) {
+		vmb_write("target/force_mmap_lock", (v ^= 1) ? "1\n" : "0\n");
+		usleep(200);
+	}
+	return NULL;
+}
+
+TEST_F(acct, churn)
+{
+	pthread_t t[CHURN_THREADS], flip;
+	long done[CHURN_THREADS] = {};
+	struct vmb_faults f;
+	struct timespec ts;
+	void *ret;
+	int i;
+
+	ASSERT_EQ(0, vmb_reset());
+	__atomic_store_n(&churn_stop, 0, __ATOMIC_RELAXED);
+	if (variant->force)
+		ASSERT_EQ(0, pthread_create(&flip, NULL, flip_thread, NULL));
+	for (i = 0; i < CHURN_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn_thread, &done[i]));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 60;
+	for (i = 0; i < CHURN_THREADS; i++) {
+		ASSERT_EQ(0, pthread_timedjoin_np(t[i], &ret, &ts))
+			TH_LOG("thread %d stuck after %ld rounds", i, done[i]);
+		EXPECT_EQ(NULL, ret);
+	}
+	__atomic_store_n(&churn_stop, 1, __ATOMIC_RELAXED);
+	if (variant->force)
+		ASSERT_EQ(0, pthread_join(flip, NULL));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	EXPECT_GE(C(&f, faults), CHURN_THREADS * CHURN_ROUNDS * CHURN_PAGES);
+	EXPECT_EQ(0UL, C(&f, probe_missed));
+	EXPECT_EQ(0UL, C(&f, slot_overflow));
+	if (variant->force) {
+		EXPECT_LT(0UL, C(&f, forced_miss));
+	}
+}
+
+/* Counters move for the target only, and survive its death. */
+TEST_F(acct, other_process)
+{
+	int go[2], ready[2], zero = 1;
+	struct vmb_faults f;
+	pid_t a, b;
+	uint64_t v;
+	void *mem;
+	char c;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	a = fork();
+	ASSERT_GE(a, 0);
+	if (!a) {
+		close(go[1]);
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		if (vmb_fault_anon(NPAGES, &mem))
+			_exit(2);
+		if (write(ready[1], "d", 1) != 1)
+			_exit(3);
+		/* Hold until the parent closes the pipe. */
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, vmb_set_target(a));
+
+	/* Not the target: nothing moves. */
+	b = fork();
+	ASSERT_GE(b, 0);
+	if (!b)
+		_exit(vmb_fault_anon(NPAGES, &mem) ? 1 : 0);
+	ASSERT_EQ(b, waitpid(b, &zero, 0));
+	ASSERT_EQ(0, zero);
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++) {
+		EXPECT_EQ(0UL, f.v[i])
+			TH_LOG("%s moved", vmb_counter_names[i]);
+	}
+
+	/* The target faults: counted. */
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	EXPECT_GE(C(&f, faults), NPAGES);
+
+	/* The target dies: still readable, still named. */
+	close(go[1]);
+	ASSERT_EQ(a, waitpid(a, &zero, 0));
+	ASSERT_EQ(0, zero);
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	EXPECT_GE(C(&f, faults), NPAGES);
+	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	EXPECT_EQ((uint64_t)a, v);
+	close(ready[0]);
+}
+
+FIXTURE(errors) {
+	int accounting;
+};
+
+FIXTURE_SETUP(errors)
+{
+	if (vmb_loaded())
+		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
+	self->accounting = vmb_has_feature("fault_accounting") == 1;
+}
+
+FIXTURE_TEARDOWN(errors)
+{
+	vmb_write("target/force_mmap_lock", "0\n");
+	vmb_set_target(0);
+}
+
+/* Write the pid of an exited, unreaped child; return what the write got. */
+static int write_zombie_pid(void)
+{
+	siginfo_t si = {};
+	pid_t z;
+	int ret;
+
+	z = fork();
+	if (z < 0)
+		return -EAGAIN;
+	if (!z)
+		_exit(0);
+	/* Wait for the exit without reaping it. */
+	if (waitid(P_PID, z, &si, WEXITED | WNOWAIT) || si.si_pid != z)
+		ret = -ECHILD;
+	else
+		ret = vmb_write_u64("target/pid", z);
+	waitpid(z, NULL, 0);
+	return ret;
+}
+
+static pid_t unused_pid(void)
+{
+	FILE *fp = fopen("/proc/sys/kernel/pid_max", "r");
+	long max = 32768;
+	pid_t p;
+
+	if (fp) {
+		if (fscanf(fp, "%ld", &max) != 1)
+			max = 32768;
+		fclose(fp);
+	}
+	for (p = max - 1; p > 300; p--)
+		if (kill(p, 0) && errno == ESRCH)
+			return p;
+	return -1;
+}
+
+/* Values that do not parse or are out of bounds. */
+TEST_F(errors, pid_syntax)
+{
+	static const char *const bad[] = {
+		"abc\n", "-1\n", "4194305\n", "1 2\n", "1\n\n", "0x10\n",
+		" 1\n", "000000000000000000000000000000000001",
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, vmb_write("target/pid", bad[i]))
+			TH_LOG("writing '%s'", bad[i]);
+	}
+	EXPECT_EQ(-EINVAL, vmb_write_at("target/pid", "", 0, 0));
+	/* Partial writes: a value is written whole at offset 0. */
+	EXPECT_EQ(-EINVAL, vmb_write_at("target/pid", "1\n", 2, 1));
+	EXPECT_EQ(-EINVAL, vmb_write_split("target/pid", "0", "\n"));
+}
+
+/* Well-formed pids that name no process we may account. */
+TEST_F(errors, pid_target)
+{
+	char buf[64];
+	uint64_t v;
+	pid_t p;
+
+	p = unused_pid();
+	ASSERT_GT(p, 0);
+	snprintf(buf, sizeof(buf), "%d\n", p);
+	EXPECT_EQ(-ESRCH, vmb_write("target/pid", buf));
+
+	/* pid 2 is kthreadd on every Linux since 2.6.22. */
+	EXPECT_EQ(-EPERM, vmb_write("target/pid", "2\n"));
+
+	/* A zombie has no mm left to fault in. */
+	EXPECT_EQ(-ESRCH, write_zombie_pid());
+
+	/* Nothing above changed the target. */
+	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	EXPECT_EQ(0UL, v);
+	/* Both spellings of a good value work, and the module still does. */
+	EXPECT_EQ(0, vmb_write_u64("target/pid", getpid()));
+	snprintf(buf, sizeof(buf), "%d", getpid());
+	EXPECT_EQ(0, vmb_write("target/pid", buf));
+	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	EXPECT_EQ((uint64_t)getpid(), v);
+	EXPECT_EQ(0, vmb_write("target/pid", "0"));
+}
+
+/* A pid the writer cannot see is no pid at all. */
+TEST_F(errors, pid_namespace)
+{
+	pid_t outer = getpid(), c;
+	int status;
+
+	ASSERT_EQ(0, vmb_set_target(outer));
+	c = fork();
+	ASSERT_GE(c, 0);
+	if (!c) {
+		pid_t inner;
+		uint64_t v;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(4);
+		inner = fork();
+		if (inner < 0)
+			_exit(5);
+		if (!inner) {
+			/* pid 1 here; outer is not visible. */
+			if (outer != 1 && vmb_write_u64("target/pid", outer) !=
+			    -ESRCH)
+				_exit(1);
+			if (vmb_read_u64("target/pid", &v) || v != 0)
+				_exit(2);
+			_exit(0);
+		}
+		if (waitpid(inner, &status, 0) != inner)
+			_exit(6);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 7);
+	}
+	ASSERT_EQ(c, waitpid(c, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 4)
+		SKIP(return, "unshare(CLONE_NEWPID) not permitted");
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("1: write of an invisible pid, 2: pid read in the namespace");
+}
+
+TEST_F(errors, reset)
+{
+	char buf[16];
+
+	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "0\n"));
+	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "2\n"));
+	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "yes\n"));
+	EXPECT_EQ(-EACCES, vmb_read("target/reset", buf, sizeof(buf)));
+	EXPECT_EQ(0, vmb_write("target/reset", "1\n"));
+}
+
+TEST_F(errors, force_mmap_lock)
+{
+	uint64_t v;
+
+	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "2\n"));
+	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "-1\n"));
+	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "on\n"));
+	if (vmb_has_feature("force_mmap_lock") != 1) {
+		EXPECT_EQ(-EOPNOTSUPP,
+			  vmb_write("target/force_mmap_lock", "1\n"));
+		EXPECT_EQ(-EOPNOTSUPP,
+			  vmb_write("target/force_mmap_lock", "0\n"));
+	} else {
+		EXPECT_EQ(0, vmb_write("target/force_mmap_lock", "1\n"));
+		ASSERT_EQ(0, vmb_read_u64("target/force_mmap_lock", &v));
+		EXPECT_EQ(1UL, v);
+		EXPECT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+	}
+	ASSERT_EQ(0, vmb_read_u64("target/force_mmap_lock", &v));
+	EXPECT_EQ(0UL, v);
+}
+
+TEST_F(errors, faults)
+{
+	struct vmb_faults f;
+
+	EXPECT_EQ(-EACCES, vmb_write("target/faults", "0\n"));
+	if (self->accounting) {
+		EXPECT_EQ(0, vmb_read_faults(&f));
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, vmb_read_faults(&f));
+	}
+}
+
+TEST_HARNESS_MAIN

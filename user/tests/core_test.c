@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The files that describe the module: version, features, knobs. They are
+ * read-only; every write must fail with EACCES and leave them intact.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "kselftest_harness.h"
+#include "libvmb.h"
+
+#define VMB_FEAT_NAME(name, ...) #name,
+static const char *const feature_names[] = { VMB_FEATURES(VMB_FEAT_NAME) };
+#define NR_FEATURES ARRAY_SIZE(feature_names)
+
+FIXTURE(core) {
+	char buf[8192];
+};
+
+FIXTURE_SETUP(core)
+{
+	if (vmb_loaded())
+		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
+}
+
+FIXTURE_TEARDOWN(core)
+{
+}
+
+TEST_F(core, version)
+{
+	char module[64], word[16], kernel[128], ver[64], prefix[128];
+	struct utsname u;
+	int n;
+
+	ASSERT_GT(vmb_read("version", self->buf, sizeof(self->buf)), 0);
+	ASSERT_EQ(0, uname(&u));
+	n = sscanf(self->buf, "%63s %63s %15s %127s", module, ver, word,
+		   kernel);
+	ASSERT_EQ(4, n) TH_LOG("version: '%s'", self->buf);
+	EXPECT_STREQ("vmalock_bench", module);
+#ifdef VMB_VERSION
+	EXPECT_STREQ(VMB_VERSION, ver);
+#endif
+	EXPECT_STREQ("kernel", word);
+	snprintf(prefix, sizeof(prefix), "vmalock_bench %s\nkernel ", ver);
+	ASSERT_EQ(0, strncmp(self->buf, prefix, strlen(prefix)));
+	EXPECT_STREQ(u.release, kernel);
+	/* Exactly two lines. */
+	n = 0;
+	for (char *p = self->buf; *p; p++)
+		n += *p == '\n';
+	EXPECT_EQ(2, n);
+}
+
+TEST_F(core, features)
+{
+	int seen[NR_FEATURES] = {}, lines = 0;
+	char *line, *save;
+	unsigned int i;
+
+	ASSERT_GE(vmb_read("features", self->buf, sizeof(self->buf)), 0);
+	ASSERT_TRUE(!self->buf[0] ||
+		    self->buf[strlen(self->buf) - 1] == '\n');
+	for (line = strtok_r(self->buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), lines++) {
+		for (i = 0; i < NR_FEATURES; i++)
+			if (!strcmp(line, feature_names[i]))
+				break;
+		ASSERT_LT(i, NR_FEATURES) TH_LOG("unknown feature '%s'", line);
+		EXPECT_EQ(0, seen[i]++) TH_LOG("'%s' twice", line);
+	}
+	TH_LOG("%d features", lines);
+	/* What depends on what, as the module decides it. */
+	if (vmb_has_feature("force_mmap_lock") == 1) {
+		EXPECT_EQ(1, vmb_has_feature("per_vma_lock"));
+	}
+	if (vmb_has_feature("fault_accounting") == 1) {
+		EXPECT_EQ(1, vmb_has_feature("kprobes"));
+	}
+	if (vmb_has_feature("per_vma_lock") == 1) {
+		EXPECT_EQ(1, vmb_has_feature("fault_accounting"));
+	}
+	if (vmb_has_feature("userfaultfd_move") == 1) {
+		EXPECT_EQ(1, vmb_has_feature("userfaultfd"));
+	}
+}
+
+TEST_F(core, knobs)
+{
+	static const char *const want[] = {
+		"version ", "features ", "knobs ", "target/pid ",
+		"target/faults ", "target/reset ", "target/force_mmap_lock ",
+	};
+	unsigned int i;
+
+	ASSERT_GT(vmb_read("knobs", self->buf, sizeof(self->buf)), 0);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		char needle[64];
+
+		snprintf(needle, sizeof(needle), "\n%s", want[i]);
+		EXPECT_NE(NULL, strstr(self->buf, needle))
+			TH_LOG("knobs lacks %s", want[i]);
+	}
+}
+
+TEST_F(core, read_only)
+{
+	static const char *const files[] = { "version", "features", "knobs" };
+	char before[8192];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_GE(vmb_read(files[i], before, sizeof(before)), 0);
+		EXPECT_EQ(-EACCES, vmb_write(files[i], "1\n"))
+			TH_LOG("write to %s", files[i]);
+		ASSERT_GE(vmb_read(files[i], self->buf, sizeof(self->buf)), 0);
+		EXPECT_STREQ(before, self->buf);
+	}
+	EXPECT_EQ(-ENOENT, vmb_write("no_such_knob", "1\n"));
+}
+
+TEST_HARNESS_MAIN
