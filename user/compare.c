@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare: runs side by side, in the spirit of mmtests compare-kernels.
+ * For each scenario and thread count, each metric is taken per repeat;
+ * the table shows mean and standard deviation per file, the ratio to the
+ * first file, and '*' when Welch's t-test says the difference is
+ * significant (two-sided p < 0.05), '?' with fewer than two repeats.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "stats.h"
+
+/* Regularised incomplete beta by Lentz's continued fraction. */
+static double betacf(double a, double b, double x)
+{
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h, del, aa;
+	int m;
+
+	d = fabs(d) < 1e-300 ? 1e-300 : d;
+	d = 1 / d;
+	h = d;
+	for (m = 1; m <= 300; m++) {
+		aa = m * (b - m) * x / ((a - 1 + 2 * m) * (a + 2 * m));
+		d = 1 + aa * d;
+		d = fabs(d) < 1e-300 ? 1e-300 : d;
+		c = 1 + aa / c;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 1 + 2 * m));
+		d = 1 + aa * d;
+		d = fabs(d) < 1e-300 ? 1e-300 : d;
+		c = 1 + aa / c;
+		c = fabs(c) < 1e-300 ? 1e-300 : c;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+static double ibeta(double a, double b, double x)
+{
+	double bt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+		 b * log(1 - x));
+	if (x < (a + 1) / (a + b + 2))
+		return bt * betacf(a, b, x) / a;
+	return 1 - bt * betacf(b, a, 1 - x) / b;
+}
+
+void vmb_stats(const double *x, int n, struct vmb_stat *s)
+{
+	double sum = 0, ss = 0;
+	int i;
+
+	s->n = n;
+	for (i = 0; i < n; i++)
+		sum += x[i];
+	s->mean = n ? sum / n : 0;
+	for (i = 0; i < n; i++)
+		ss += (x[i] - s->mean) * (x[i] - s->mean);
+	s->sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
+}
+
+/* Two-sided p of Welch's t-test; -1 when it cannot be computed. */
+double vmb_welch_p(const struct vmb_stat *a, const struct vmb_stat *b)
+{
+	double va, vb, t, df, se;
+
+	if (a->n < 2 || b->n < 2)
+		return -1;
+	va = a->sd * a->sd / a->n;
+	vb = b->sd * b->sd / b->n;
+	se = va + vb;
+	if (se <= 0)
+		return a->mean == b->mean ? 1 : 0;
+	t = (a->mean - b->mean) / sqrt(se);
+	df = se * se / (va * va / (a->n - 1) + vb * vb / (b->n - 1));
+	return ibeta(df / 2, 0.5, df / (df + t * t));
+}
+
+struct metric_def {
+	const char *name;
+	int role;		/* -1: a scenario metric */
+	int kind;		/* 0 p50, 1 p99, 2 ops/s, 3 metric value */
+};
+
+static double extract(const struct vmb_result *r, int role, int kind,
+		      const char *metric, bool *ok)
+{
+	const struct vmb_role_result *rr;
+	int i;
+
+	*ok = false;
+	if (kind == 3) {
+		for (i = 0; i < r->nmetrics; i++) {
+			if (!strcmp(r->metrics[i].name, metric)) {
+				*ok = true;
+				return r->metrics[i].value;
+			}
+		}
+		return 0;
+	}
+	rr = &r->roles[role];
+	if (!rr->present || !rr->h.count)
+		return 0;
+	*ok = true;
+	if (kind == 2)
+		return rr->secs > 0 ? (double)rr->ops / rr->secs : 0;
+	return (double)vmb_hist_pct(&rr->h, kind ? 99 : 50);
+}
+
+static int collect(const struct vmb_loaded *l, const char *sc, int threads,
+		   int role, int kind, const char *metric, double *x, int max)
+{
+	size_t i;
+	int n = 0;
+	bool ok;
+	double v;
+
+	for (i = 0; i < l->n && n < max; i++) {
+		const struct vmb_result *r = &l->res[i];
+
+		if (r->status != VMB_OK || r->threads != threads ||
+		    strcmp(r->scenario, sc))
+			continue;
+		v = extract(r, role, kind, metric, &ok);
+		if (ok)
+			x[n++] = v;
+	}
+	return n;
+}
+
+static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
+		int threads, const char *label, int role, int kind,
+		const char *metric)
+{
+	struct vmb_stat s[VMB_MAX_FILES];
+	double x[1000], p;
+	int i, n;
+	bool any = false;
+
+	for (i = 0; i < nf; i++) {
+		n = collect(&L[i], sc, threads, role, kind, metric, x, 1000);
+		vmb_stats(x, n, &s[i]);
+		any |= n > 0;
+	}
+	if (!any)
+		return;
+	fprintf(f, "%-30s %3d %-18s", sc, threads, label);
+	for (i = 0; i < nf; i++) {
+		if (!s[i].n) {
+			fprintf(f, " %24s", "-");
+			continue;
+		}
+		if (i == 0 || !s[0].n || s[0].mean == 0) {
+			fprintf(f, " %12.4g±%-8.2g   ", s[i].mean, s[i].sd);
+			continue;
+		}
+		p = vmb_welch_p(&s[0], &s[i]);
+		fprintf(f, " %12.4g %6.2fx%c  ", s[i].mean,
+			s[i].mean / s[0].mean,
+			p < 0 ? '?' : p < 0.05 ? '*' : ' ');
+	}
+	fputc('\n', f);
+}
+
+int vmb_cmd_compare(const struct vmb_opts *o)
+{
+	static const struct metric_def defs[] = {
+		{ "victim p50 ns", VMB_ROLE_VICTIM, 0 },
+		{ "victim p99 ns", VMB_ROLE_VICTIM, 1 },
+		{ "bystander p99 ns", VMB_ROLE_BYSTANDER, 1 },
+		{ "bystander ops/s", VMB_ROLE_BYSTANDER, 2 },
+		{ "bys_base ops/s", VMB_ROLE_BYSTANDER_BASE, 2 },
+		{ "writer p99 ns", VMB_ROLE_WRITER, 1 },
+		{ "writer ops/s", VMB_ROLE_WRITER, 2 },
+		{ "writer_base ops/s", VMB_ROLE_WRITER_BASE, 2 },
+		{ "injector p50 ns", VMB_ROLE_INJECTOR, 0 },
+	};
+	struct vmb_loaded L[VMB_MAX_FILES];
+	size_t i, d, k;
+	int f, m, ret = 0;
+
+	for (f = 0; f < o->nfiles; f++) {
+		ret = vmb_load_results(o->files[f], &L[f]);
+		if (ret) {
+			while (f--)
+				vmb_loaded_free(&L[f]);
+			return ret;
+		}
+	}
+	for (f = 0; f < o->nfiles; f++)
+		printf("[%d] %s: kernel %s, module %s, hold_us %llu\n", f,
+		       L[f].path, L[f].release[0] ? L[f].release : "?",
+		       L[f].modversion[0] ? L[f].modversion : "none",
+		       (unsigned long long)L[f].hold_us);
+	printf("%-30s %3s %-18s", "scenario", "thr", "metric");
+	for (f = 0; f < o->nfiles; f++)
+		printf(" %24s", f ? "[n] mean  ratio sig" : "[0] mean±sd");
+	printf("\n");
+	/* Keys in the order of the first file that has them. */
+	for (f = 0; f < o->nfiles; f++) {
+		for (i = 0; i < L[f].n; i++) {
+			const struct vmb_result *r = &L[f].res[i];
+			bool seen = false;
+			int g;
+
+			if (r->repeat != 0 || r->status != VMB_OK)
+				continue;
+			for (g = 0; g < f && !seen; g++)
+				for (k = 0; k < L[g].n && !seen; k++)
+					seen = L[g].res[k].repeat == 0 &&
+					       L[g].res[k].status == VMB_OK &&
+					       L[g].res[k].threads == r->threads &&
+					       !strcmp(L[g].res[k].scenario,
+						       r->scenario);
+			if (seen)
+				continue;
+			for (d = 0; d < VMB_ARRAY_SIZE(defs); d++)
+				row(stdout, L, o->nfiles, r->scenario,
+				    r->threads, defs[d].name, defs[d].role,
+				    defs[d].kind, NULL);
+			for (m = 0; m < r->nmetrics; m++)
+				row(stdout, L, o->nfiles, r->scenario,
+				    r->threads, r->metrics[m].name, 0, 3,
+				    r->metrics[m].name);
+		}
+	}
+	printf("ratios are [n]/[0]; '*': Welch's t-test over repeats, p < 0.05; '?': fewer than 2 repeats\n");
+	for (f = 0; f < o->nfiles; f++)
+		vmb_loaded_free(&L[f]);
+	return ret;
+}

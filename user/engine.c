@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run engine: one scenario, one thread count, one repeat.
+ *
+ * Roles: victims fault in the injected range (every fault timed),
+ * bystanders fault in VMAs of their own, the writer maps and unmaps an
+ * unrelated region. Bystanders and writer first run alone (the
+ * no-injection baseline), then again while the victims run with the
+ * injector armed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmb.h"
+
+#define BYSTANDER_PAGES 1024
+#define WRITER_LEN (64 << 10)
+
+const char *const vmb_role_names[VMB_ROLE_NR] = {
+	[VMB_ROLE_VICTIM] = "victim",
+	[VMB_ROLE_BYSTANDER] = "bystander",
+	[VMB_ROLE_BYSTANDER_BASE] = "bystander_base",
+	[VMB_ROLE_WRITER] = "writer",
+	[VMB_ROLE_WRITER_BASE] = "writer_base",
+	[VMB_ROLE_INJECTOR] = "injector",
+};
+
+atomic_int vmb_interrupted;
+
+static void on_signal(int sig)
+{
+	atomic_store(&vmb_interrupted, sig);
+}
+
+void vmb_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* A second Ctrl-C still gets through the default handler. */
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int vmb_map_anon(size_t len, bool nohuge, char **out)
+{
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return vmb_fail(-errno, "mmap of %zu bytes of anonymous memory",
+				len);
+	/* One fault per page: no THP may back a counted region. */
+	if (nohuge && madvise(p, len, MADV_NOHUGEPAGE)) {
+		int ret = -errno;
+
+		munmap(p, len);
+		return vmb_fail(ret, "madvise(MADV_NOHUGEPAGE)");
+	}
+	*out = p;
+	return 0;
+}
+
+int vmb_refill_dontneed(struct vmb_run *r, struct vmb_worker *w)
+{
+	if (madvise(w->span.base, w->span.npages * (size_t)r->page,
+		    MADV_DONTNEED))
+		return vmb_fail(-errno, "madvise(MADV_DONTNEED) of the %s range",
+				vmb_role_names[w->role]);
+	return 0;
+}
+
+/*
+ * Touch every page of w->span once per pass, timing each touch; between
+ * passes the span's refill (untimed) makes the pages not present again.
+ * Victims stop after r->iterations faults, everyone at the phase's end.
+ */
+int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w)
+{
+	uint64_t limit = w->role == VMB_ROLE_VICTIM ? r->iterations : 0;
+	size_t i, page = (size_t)r->page;
+	uint64_t t0, t1;
+	int ret;
+
+	for (;;) {
+		for (i = 0; i < w->span.npages; i++) {
+			if ((limit && w->ops >= limit) || vmb_should_stop(r))
+				return 0;
+			t0 = vmb_now_ns();
+			if (w->span.write)
+				*(volatile char *)(w->span.base + i * page) = 1;
+			else
+				(void)*(volatile char *)(w->span.base + i * page);
+			t1 = vmb_now_ns();
+			vmb_hist_add(&w->hist, t1 - t0);
+			w->ops++;
+		}
+		ret = w->span.refill(r, w);
+		if (ret)
+			return ret;
+	}
+}
+
+static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
+{
+	size_t len = BYSTANDER_PAGES * (size_t)r->page;
+	int ret;
+
+	ret = vmb_map_anon(len, true, &w->span.base);
+	if (ret)
+		return ret;
+	w->span.npages = BYSTANDER_PAGES;
+	w->span.write = true;
+	w->span.refill = vmb_refill_dontneed;
+	w->t_start = vmb_now_ns();
+	ret = vmb_touch_loop(r, w);
+	w->t_end = vmb_now_ns();
+	munmap(w->span.base, len);
+	return ret;
+}
+
+/* mmap()+munmap() of an unrelated region: both take mmap_lock for write. */
+static int writer_body(struct vmb_run *r, struct vmb_worker *w)
+{
+	uint64_t t0, t1;
+	void *p;
+
+	w->t_start = vmb_now_ns();
+	while (!vmb_should_stop(r)) {
+		t0 = vmb_now_ns();
+		p = mmap(NULL, WRITER_LEN, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return vmb_fail(-errno, "writer: mmap of %d bytes",
+					WRITER_LEN);
+		if (munmap(p, WRITER_LEN))
+			return vmb_fail(-errno, "writer: munmap");
+		t1 = vmb_now_ns();
+		vmb_hist_add(&w->hist, t1 - t0);
+		w->ops++;
+	}
+	w->t_end = vmb_now_ns();
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct vmb_worker *w = arg;
+	struct vmb_run *r = w->run;
+
+	switch (w->role) {
+	case VMB_ROLE_VICTIM:
+		w->t_start = vmb_now_ns();
+		w->err = r->sc->victim(r, w);
+		w->t_end = vmb_now_ns();
+		atomic_fetch_sub(&r->victims_left, 1);
+		break;
+	case VMB_ROLE_BYSTANDER:
+	case VMB_ROLE_BYSTANDER_BASE:
+		w->err = bystander_body(r, w);
+		break;
+	case VMB_ROLE_WRITER:
+	case VMB_ROLE_WRITER_BASE:
+		w->err = writer_body(r, w);
+		break;
+	case VMB_ROLE_INJECTOR:
+		w->t_start = vmb_now_ns();
+		w->err = r->sc->injector(r, w);
+		w->t_end = vmb_now_ns();
+		break;
+	default:
+		w->err = -EINVAL;
+	}
+	/* Whoever fails first ends the phase for everyone. */
+	if (w->err)
+		atomic_store(&r->stop, 1);
+	return NULL;
+}
+
+struct crew {
+	struct vmb_worker **w;
+	int n;
+};
+
+static int crew_add(struct vmb_run *r, struct crew *c, enum vmb_role role,
+		    int id)
+{
+	struct vmb_worker *w;
+	int ret;
+
+	w = aligned_alloc(VMB_CACHELINE, sizeof(*w));
+	if (!w)
+		return vmb_fail(-ENOMEM, "allocating a %s thread",
+				vmb_role_names[role]);
+	memset(w, 0, sizeof(*w));
+	vmb_hist_init(&w->hist);
+	w->run = r;
+	w->role = role;
+	w->id = id;
+	c->w[c->n] = w;
+	ret = pthread_create(&w->tid, NULL, worker_main, w);
+	if (ret) {
+		free(w);
+		return vmb_fail(-ret, "pthread_create for a %s thread",
+				vmb_role_names[role]);
+	}
+	c->n++;
+	return 0;
+}
+
+/* Join role's threads, merge their histograms into the result. */
+static int crew_join(struct vmb_run *r, struct crew *c, int role)
+{
+	struct vmb_role_result *rr;
+	uint64_t t0 = UINT64_MAX, t1 = 0;
+	int i, err = 0;
+
+	for (i = 0; i < c->n; i++) {
+		struct vmb_worker *w = c->w[i];
+
+		if (!w || (role >= 0 && (int)w->role != role))
+			continue;
+		pthread_join(w->tid, NULL);
+		rr = &r->res->roles[w->role];
+		rr->present = true;
+		vmb_hist_merge(&rr->h, &w->hist);
+		rr->ops += w->ops;
+		if (w->t_start && w->t_start < t0)
+			t0 = w->t_start;
+		if (w->t_end > t1)
+			t1 = w->t_end;
+		if (t1 > t0)
+			rr->secs = (double)(t1 - t0) / 1e9;
+		if (w->err && !err)
+			err = w->err;
+		free(w);
+		c->w[i] = NULL;
+	}
+	return err;
+}
+
+/* Sleep up to s seconds, waking early on stop or Ctrl-C. */
+static void nap(struct vmb_run *r, double s, bool until_victims)
+{
+	uint64_t end = vmb_now_ns() + (uint64_t)(s * 1e9);
+	struct timespec ts = { 0, 2000000 };
+
+	while (!vmb_should_stop(r)) {
+		if (until_victims && !atomic_load(&r->victims_left))
+			return;
+		if (s > 0 && vmb_now_ns() >= end)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int phase_baseline(struct vmb_run *r)
+{
+	const struct vmb_opts *o = r->o;
+	struct vmb_worker *slots[VMB_MAX_BYSTANDERS + 1];
+	struct crew c = { slots, 0 };
+	int i, ret = 0, ret2;
+
+	if (o->baseline_s <= 0 || (!o->bystanders && !o->writer))
+		return 0;
+	atomic_store(&r->stop, 0);
+	for (i = 0; i < o->bystanders && !ret; i++)
+		ret = crew_add(r, &c, VMB_ROLE_BYSTANDER_BASE, i);
+	if (o->writer && !ret)
+		ret = crew_add(r, &c, VMB_ROLE_WRITER_BASE, 0);
+	if (!ret)
+		nap(r, o->baseline_s, false);
+	atomic_store(&r->stop, 1);
+	ret2 = crew_join(r, &c, -1);
+	return ret ? ret : ret2;
+}
+
+static int phase_injected(struct vmb_run *r)
+{
+	const struct vmb_opts *o = r->o;
+	struct vmb_worker **slots;
+	struct crew c;
+	int i, ret = 0, ret2;
+
+	slots = calloc((size_t)r->nvictims + (size_t)o->bystanders + 2,
+		       sizeof(*slots));
+	if (!slots)
+		return vmb_fail(-ENOMEM, "allocating threads");
+	c.w = slots;
+	c.n = 0;
+	atomic_store(&r->stop, 0);
+	atomic_store(&r->injector_stop, 0);
+	atomic_store(&r->victims_left, r->nvictims);
+	if (r->sc->injector)
+		ret = crew_add(r, &c, VMB_ROLE_INJECTOR, 0);
+	for (i = 0; i < r->nvictims && !ret; i++)
+		ret = crew_add(r, &c, VMB_ROLE_VICTIM, i);
+	if (ret) /* threads never created cannot decrement victims_left */
+		atomic_store(&r->victims_left, 0);
+	for (i = 0; i < o->bystanders && !ret; i++)
+		ret = crew_add(r, &c, VMB_ROLE_BYSTANDER, i);
+	if (o->writer && !ret)
+		ret = crew_add(r, &c, VMB_ROLE_WRITER, 0);
+	if (ret)
+		atomic_store(&r->stop, 1);
+	else if (r->iterations)
+		nap(r, 0, true);
+	else
+		nap(r, o->duration_s, true);
+	atomic_store(&r->stop, 1);
+	ret2 = crew_join(r, &c, VMB_ROLE_VICTIM);
+	ret = ret ? ret : ret2;
+	ret2 = crew_join(r, &c, VMB_ROLE_BYSTANDER);
+	ret = ret ? ret : ret2;
+	ret2 = crew_join(r, &c, VMB_ROLE_WRITER);
+	ret = ret ? ret : ret2;
+	atomic_store(&r->injector_stop, 1);
+	ret2 = crew_join(r, &c, VMB_ROLE_INJECTOR);
+	ret = ret ? ret : ret2;
+	free(slots);
+	return ret;
+}
+
+void vmb_add_metric(struct vmb_result *res, const char *name, double v,
+		    bool lower_is_better)
+{
+	struct vmb_metric *m;
+
+	if (res->nmetrics >= VMB_MAX_METRICS)
+		return;
+	m = &res->metrics[res->nmetrics++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->value = v;
+	m->lower_is_better = lower_is_better;
+}
+
+static void result_init(struct vmb_result *res, const struct vmb_scenario *sc,
+			int variant, int threads, int repeat)
+{
+	int i;
+
+	memset(res, 0, sizeof(*res));
+	if (variant >= 0 && sc->variants)
+		snprintf(res->scenario, sizeof(res->scenario), "%s:%s",
+			 sc->name, sc->variants[variant]);
+	else
+		snprintf(res->scenario, sizeof(res->scenario), "%s", sc->name);
+	res->threads = threads;
+	res->repeat = repeat;
+	for (i = 0; i < VMB_ROLE_NR; i++)
+		vmb_hist_init(&res->roles[i].h);
+}
+
+/*
+ * Returns 0 when the result holds an outcome (ok, skipped or failed, the
+ * reason in res->reason); -errno only when the run should stop.
+ */
+int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
+		int repeat, const struct vmb_opts *o, struct vmb_module *mod,
+		uint64_t iterations, struct vmb_result *res)
+{
+	uint64_t before[VMB_C_NR], after[VMB_C_NR], t0;
+	struct vmb_run r;
+	const char *why;
+	char buf[256];
+	bool counters;
+	int ret, i;
+
+	result_init(res, sc, variant, threads, repeat);
+	why = vmb_scenario_missing(sc, mod, buf, sizeof(buf));
+	if (why) {
+		res->status = VMB_SKIPPED;
+		snprintf(res->reason, sizeof(res->reason), "%s", why);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.sc = sc;
+	r.o = o;
+	r.mod = mod;
+	r.variant = variant;
+	r.nvictims = threads;
+	r.iterations = iterations;
+	r.res = res;
+	r.page = vmb_page_size();
+	vmb_clear_error();
+
+	ret = sc->prepare ? sc->prepare(&r) : 0;
+	if (ret > 0) { /* the scenario found it cannot run here */
+		res->status = VMB_SKIPPED;
+		return 0;
+	}
+	if (ret)
+		goto fail;
+	res->iterations = r.iterations;
+	ret = phase_baseline(&r);
+	if (ret)
+		goto cleanup;
+	if (atomic_load(&vmb_interrupted))
+		goto cleanup;
+	if (o->force_mmap_lock) {
+		ret = vmb_knob_write(mod, "target/force_mmap_lock", "1\n");
+		if (ret)
+			goto cleanup;
+	}
+	ret = sc->arm ? sc->arm(&r) : 0;
+	if (ret > 0) {
+		res->status = VMB_SKIPPED;
+		ret = 0;
+		goto cleanup;
+	}
+	if (ret)
+		goto cleanup;
+	counters = !vmb_module_read_counters(mod, before);
+	t0 = vmb_now_ns();
+	ret = phase_injected(&r);
+	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
+	if (counters && !vmb_module_read_counters(mod, after)) {
+		res->have_counters = true;
+		for (i = 0; i < VMB_C_NR; i++)
+			res->counters[i] = after[i] - before[i];
+	}
+	if (sc->disarm) {
+		int ret2 = sc->disarm(&r);
+
+		ret = ret ? ret : ret2;
+	}
+cleanup:
+	if (o->force_mmap_lock) {
+		int ret2 = vmb_knob_write(mod, "target/force_mmap_lock", "0\n");
+
+		ret = ret ? ret : ret2;
+	}
+	if (sc->cleanup)
+		sc->cleanup(&r);
+	if (res->status == VMB_SKIPPED)
+		return 0;
+fail:
+	if (ret) {
+		res->status = VMB_FAILED;
+		snprintf(res->reason, sizeof(res->reason), "%s: %s",
+			 vmb_errmsg()[0] ? vmb_errmsg() : "error",
+			 strerror(-ret));
+	}
+	return 0;
+}
+
+/* Timed minus untimed loop over present pages: the cost of measuring. */
+void vmb_measure_overhead(struct vmb_env *env)
+{
+	enum { N = 200000, PAGES = 64 };
+	size_t page = (size_t)vmb_page_size(), i;
+	struct vmb_hist *h;
+	uint64_t t0, t1, a, b;
+	char *p;
+
+	h = malloc(sizeof(*h));
+	if (!h || vmb_map_anon(PAGES * page, true, &p)) {
+		free(h);
+		vmb_clear_error();
+		return;
+	}
+	vmb_hist_init(h);
+	memset(p, 1, PAGES * page);
+	t0 = vmb_now_ns();
+	for (i = 0; i < N; i++)
+		*(volatile char *)(p + (i % PAGES) * page) = 1;
+	t1 = vmb_now_ns();
+	for (i = 0; i < N; i++) {
+		a = vmb_now_ns();
+		*(volatile char *)(p + (i % PAGES) * page) = 1;
+		b = vmb_now_ns();
+		vmb_hist_add(h, b - a);
+	}
+	env->timing_overhead_ns =
+		((double)(vmb_now_ns() - t1) - (double)(t1 - t0)) / N;
+	env->clock_cost_ns = vmb_hist_mean(h);
+	munmap(p, PAGES * page);
+	free(h);
+}

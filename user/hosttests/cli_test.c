@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing: good values land, a bad option or value names itself. */
+#include <errno.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "vmb.h"
+
+static int parse(struct vmb_opts *o, int argc, char **argv)
+{
+	vmb_clear_error();
+	return vmb_parse_args(argc, argv, o);
+}
+
+#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
+#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
+#define PARSE(o, ...) parse(o, NARGS(__VA_ARGS__), ARGS(__VA_ARGS__))
+
+TEST(run_good_values)
+{
+	struct vmb_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, "run", "baseline-anon", "uffd-move-vs-copy:move-fresh",
+			   "-t", "1,4,8", "--hold-us", "50", "-n", "2k",
+			   "--repeat", "3", "--json", "x.json", "--quiet"));
+	EXPECT_EQ(VMB_CMD_RUN, (int)o.cmd);
+	EXPECT_EQ(3, o.nthreads);
+	EXPECT_EQ(8, o.threads[2]);
+	EXPECT_EQ(50U, o.hold_us);
+	EXPECT_EQ(2000U, o.iterations);
+	EXPECT_EQ(3, o.repeat);
+	EXPECT_EQ(2, o.nscenarios);
+	EXPECT_STREQ("x.json", o.json);
+	EXPECT_TRUE(o.quiet);
+}
+
+TEST(defaults)
+{
+	struct vmb_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, "run"));
+	EXPECT_EQ(2, o.nthreads);
+	EXPECT_EQ(0, o.nscenarios);
+	EXPECT_EQ(100U, o.hold_us);
+	EXPECT_TRUE(o.writer);
+}
+
+TEST(unknown_option_names_itself)
+{
+	struct vmb_opts o;
+
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--bogus"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'--bogus'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "-Z"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'-Z'"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--help"));
+}
+
+TEST(bad_values_name_option_and_value)
+{
+	struct vmb_opts o;
+
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--threads", "0"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--threads"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'0'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--threads", "1,x"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'1,x'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--hold-us", "-5"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--hold-us"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--duration", "abc"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--duration"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--threads"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "needs a value"));
+}
+
+TEST(conflicts_and_names)
+{
+	struct vmb_opts o;
+
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "-n", "5", "-d", "1"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--duration"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "no-such-scenario"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'no-such-scenario'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "frobnicate"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "'frobnicate'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "list", "--threads", "2"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "does not apply"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "plot", "a.json"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "-o"));
+}
+
+TEST(help_and_version)
+{
+	struct vmb_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, "run", "--help"));
+	EXPECT_TRUE(o.help);
+	ASSERT_EQ(0, PARSE(&o, "--version"));
+	EXPECT_EQ(VMB_CMD_VERSION, (int)o.cmd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Output: the human table, JSON (everything), CSV (summaries). */
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "vmb.h"
+
+static const double pcts[] = { 50, 90, 99, 99.9 };
+static const char *const pct_names[] = { "p50", "p90", "p99", "p99.9" };
+
+static const char *fmt_ns(char *buf, size_t size, double ns)
+{
+	if (ns < 1e3)
+		snprintf(buf, size, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, size, "%.1fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, size, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, size, "%.2fs", ns / 1e9);
+	return buf;
+}
+
+static const char *status_name(enum vmb_status s)
+{
+	return s == VMB_OK ? "ok" : s == VMB_SKIPPED ? "skipped" : "failed";
+}
+
+void vmb_print_result(FILE *f, const struct vmb_result *res, bool header)
+{
+	char b[6][16];
+	int i, c;
+
+	if (header)
+		fprintf(f, "%-30s %3s %3s %-15s %8s %8s %8s %8s %8s %8s %10s\n",
+			"scenario", "thr", "rep", "role", "count", "p50", "p90",
+			"p99", "p99.9", "max", "ops/s");
+	if (res->status != VMB_OK) {
+		fprintf(f, "%-30s %3d %3d %s: %s\n", res->scenario,
+			res->threads, res->repeat, status_name(res->status),
+			res->reason);
+		return;
+	}
+	for (i = 0; i < VMB_ROLE_NR; i++) {
+		const struct vmb_role_result *rr = &res->roles[i];
+		int k;
+
+		if (!rr->present)
+			continue;
+		if (!rr->h.count) {
+			fprintf(f, "%-30s %3d %3d %-15s %8d %8s\n", res->scenario,
+				res->threads, res->repeat, vmb_role_names[i], 0,
+				"-");
+			continue;
+		}
+		for (k = 0; k < 4; k++)
+			fmt_ns(b[k], sizeof(b[k]),
+			       (double)vmb_hist_pct(&rr->h, pcts[k]));
+		fmt_ns(b[4], sizeof(b[4]), (double)rr->h.max);
+		fprintf(f, "%-30s %3d %3d %-15s %8llu %8s %8s %8s %8s %8s %10.0f\n",
+			res->scenario, res->threads, res->repeat,
+			vmb_role_names[i], (unsigned long long)rr->h.count,
+			b[0], b[1], b[2], b[3], b[4],
+			rr->secs > 0 ? (double)rr->ops / rr->secs : 0.0);
+	}
+	if (res->nmetrics) {
+		fprintf(f, "%-30s          metrics:", "");
+		for (i = 0; i < res->nmetrics; i++)
+			fprintf(f, " %s=%.6g", res->metrics[i].name,
+				res->metrics[i].value);
+		fputc('\n', f);
+	}
+	fprintf(f, "%-30s          counters:", "");
+	if (!res->have_counters) {
+		fputs(" unavailable (module not loaded or no target/faults)\n", f);
+		return;
+	}
+	for (i = 0, c = 0; c < VMB_C_NR; c++) {
+		if (!res->counters[c])
+			continue;
+		fprintf(f, " %s=%llu", vmb_counter_names[c],
+			(unsigned long long)res->counters[c]);
+		i++;
+	}
+	fputs(i ? "\n" : " all zero\n", f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_role(FILE *f, const struct vmb_role_result *rr)
+{
+	const struct vmb_hist *h = &rr->h;
+	bool first = true;
+	unsigned int i;
+	int k;
+
+	fprintf(f, "{\"count\":%llu,\"ops\":%llu,\"secs\":%.9g,\"ops_per_s\":%.6g,",
+		(unsigned long long)h->count, (unsigned long long)rr->ops,
+		rr->secs, rr->secs > 0 ? (double)rr->ops / rr->secs : 0.0);
+	fprintf(f, "\"sum_ns\":%llu,\"min_ns\":%llu,\"max_ns\":%llu,\"mean_ns\":%.6g,",
+		(unsigned long long)h->sum,
+		(unsigned long long)(h->count ? h->min : 0),
+		(unsigned long long)h->max, vmb_hist_mean(h));
+	for (k = 0; k < 4; k++)
+		fprintf(f, "\"%s_ns\":%llu,", pct_names[k],
+			(unsigned long long)vmb_hist_pct(h, pcts[k]));
+	/* Sparse raw histogram: [bucket lower bound in ns, count]. */
+	fputs("\"buckets\":[", f);
+	for (i = 0; i < VMB_HIST_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		fprintf(f, "%s[%llu,%llu]", first ? "" : ",",
+			(unsigned long long)vmb_hist_lo(i),
+			(unsigned long long)h->b[i]);
+		first = false;
+	}
+	fputs("]}", f);
+}
+
+int vmb_write_json(const char *path, const struct vmb_opts *o,
+		   const struct vmb_env *env, const struct vmb_module *mod,
+		   const struct vmb_result *res, size_t n)
+{
+	FILE *f;
+	size_t i;
+	int k, first;
+
+	f = fopen(path, "w");
+	if (!f)
+		return vmb_fail(-errno, "cannot write the JSON file %s", path);
+	fprintf(f, "{\"tool\":\"vmalock-bench\",\"format\":1,\"version\":");
+	json_str(f, VMB_VERSION);
+	fputs(",\"kernel\":{\"release\":", f);
+	json_str(f, env->release);
+	fputs(",\"version\":", f);
+	json_str(f, env->kversion);
+	fputs(",\"machine\":", f);
+	json_str(f, env->machine);
+	fputs("},\"module\":{\"present\":", f);
+	fputs(mod->present ? "true" : "false", f);
+	fputs(",\"dir\":", f);
+	json_str(f, mod->dir);
+	fputs(",\"version\":", f);
+	json_str(f, mod->version);
+	fputs(",\"features\":[", f);
+	for (k = 0, first = 1; k < VMB_F_NR; k++) {
+		if (!mod->features_read || !(mod->features & (1U << k)))
+			continue;
+		fprintf(f, "%s", first ? "" : ",");
+		json_str(f, vmb_feature_names[k]);
+		first = 0;
+	}
+	fputs("],\"probed\":[", f);
+	for (k = 0, first = 1; k < VMB_F_NR; k++) {
+		if (!(mod->probed & (1U << k)))
+			continue;
+		fprintf(f, "%s", first ? "" : ",");
+		json_str(f, vmb_feature_names[k]);
+		first = 0;
+	}
+	fputs("]},\"settings\":{\"threads\":[", f);
+	for (k = 0; k < o->nthreads; k++)
+		fprintf(f, "%s%d", k ? "," : "", o->threads[k]);
+	fprintf(f, "],\"hold_us\":%llu,\"iterations\":%llu,\"duration_s\":%.6g,"
+		   "\"repeat\":%d,\"bystanders\":%d,\"writer\":%s,"
+		   "\"baseline_s\":%.6g,\"force_mmap_lock\":%s,"
+		   "\"clock\":\"clock_gettime(CLOCK_MONOTONIC) vDSO\","
+		   "\"clock_cost_ns\":%.3g,\"timing_overhead_ns\":%.3g,"
+		   "\"hist_sub_bits\":%d},\"results\":[",
+		(unsigned long long)o->hold_us,
+		(unsigned long long)env->iterations, o->duration_s, o->repeat,
+		o->bystanders, o->writer ? "true" : "false", o->baseline_s,
+		o->force_mmap_lock ? "true" : "false", env->clock_cost_ns,
+		env->timing_overhead_ns, VMB_HIST_SUB_BITS);
+	for (i = 0; i < n; i++) {
+		const struct vmb_result *r = &res[i];
+
+		fprintf(f, "%s\n{\"scenario\":", i ? "," : "");
+		json_str(f, r->scenario);
+		fprintf(f, ",\"threads\":%d,\"repeat\":%d,\"status\":\"%s\",\"reason\":",
+			r->threads, r->repeat, status_name(r->status));
+		json_str(f, r->reason);
+		fprintf(f, ",\"elapsed_s\":%.9g,\"iterations\":%llu,\"roles\":{",
+			r->elapsed_s, (unsigned long long)r->iterations);
+		for (k = 0, first = 1; k < VMB_ROLE_NR; k++) {
+			if (!r->roles[k].present)
+				continue;
+			fprintf(f, "%s\"%s\":", first ? "" : ",",
+				vmb_role_names[k]);
+			json_role(f, &r->roles[k]);
+			first = 0;
+		}
+		fputs("},\"counters\":", f);
+		if (r->have_counters) {
+			fputc('{', f);
+			for (k = 0; k < VMB_C_NR; k++)
+				fprintf(f, "%s\"%s\":%llu", k ? "," : "",
+					vmb_counter_names[k],
+					(unsigned long long)r->counters[k]);
+			fputc('}', f);
+		} else {
+			fputs("null", f);
+		}
+		fputs(",\"metrics\":{", f);
+		for (k = 0; k < r->nmetrics; k++)
+			fprintf(f, "%s\"%s\":%.9g", k ? "," : "",
+				r->metrics[k].name, r->metrics[k].value);
+		fputs("}}", f);
+	}
+	fputs("\n]}\n", f);
+	if (ferror(f) | fclose(f))
+		return vmb_fail(-EIO, "writing the JSON file %s", path);
+	return 0;
+}
+
+int vmb_write_csv(const char *path, const struct vmb_result *res, size_t n)
+{
+	FILE *f;
+	size_t i;
+	int k, p;
+
+	f = fopen(path, "w");
+	if (!f)
+		return vmb_fail(-errno, "cannot write the CSV file %s", path);
+	fputs("scenario,threads,repeat,status,role,count,ops_per_s,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,p99.9_ns,max_ns\n",
+	      f);
+	for (i = 0; i < n; i++) {
+		const struct vmb_result *r = &res[i];
+
+		if (r->status != VMB_OK) {
+			fprintf(f, "%s,%d,%d,%s,,,,,,,,,,\n", r->scenario,
+				r->threads, r->repeat, status_name(r->status));
+			continue;
+		}
+		for (k = 0; k < VMB_ROLE_NR; k++) {
+			const struct vmb_role_result *rr = &r->roles[k];
+
+			if (!rr->present)
+				continue;
+			fprintf(f, "%s,%d,%d,ok,%s,%llu,%.6g,%.6g,%llu", r->scenario,
+				r->threads, r->repeat, vmb_role_names[k],
+				(unsigned long long)rr->h.count,
+				rr->secs > 0 ? (double)rr->ops / rr->secs : 0.0,
+				vmb_hist_mean(&rr->h),
+				(unsigned long long)(rr->h.count ? rr->h.min : 0));
+			for (p = 0; p < 4; p++)
+				fprintf(f, ",%llu", (unsigned long long)
+					vmb_hist_pct(&rr->h, pcts[p]));
+			fprintf(f, ",%llu\n", (unsigned long long)rr->h.max);
+		}
+	}
+	if (ferror(f) | fclose(f))
+		return vmb_fail(-EIO, "writing the CSV file %s", path);
+	return 0;
+}
+
+void vmb_env_init(struct vmb_env *env)
+{
+	struct utsname u;
+
+	memset(env, 0, sizeof(*env));
+	if (!uname(&u)) {
+		snprintf(env->release, sizeof(env->release), "%s", u.release);
+		snprintf(env->kversion, sizeof(env->kversion), "%s", u.version);
+		snprintf(env->machine, sizeof(env->machine), "%s", u.machine);
+	}
+}
