@@ -41,8 +41,13 @@ vmb_installed_release() {
 	[ -n "$best" ] && echo "$best"
 }
 
-# "6.12", "6.1" or an exact release -> the release, or an error naming
-# what to do.
+# A configured and built kernel tree (scripts/vm-run --kernel DIR)?
+vmb_is_tree() {
+	[ -d "$1" ] && [ -e "$1/arch/x86/boot/bzImage" ]
+}
+
+# "6.12", "6.1", an exact release or a kernel tree -> the release, or an
+# error naming what to do.
 vmb_resolve_kernel() {
 	local k=$1 rel
 	case $k in
@@ -51,14 +56,40 @@ vmb_resolve_kernel() {
 			die "no Debian $k kernel with headers is installed: run scripts/setup"
 		echo "$rel"
 		;;
+	*/*)
+		[ -d "$k" ] || die "--kernel $k: no such directory"
+		vmb_is_tree "$k" ||
+			die "--kernel $k: not a built kernel tree (no arch/x86/boot/bzImage): run make there, or use scripts/build-kernel"
+		[ -s "$k/include/config/kernel.release" ] ||
+			die "--kernel $k: no include/config/kernel.release: is the tree built?"
+		cat "$k/include/config/kernel.release"
+		;;
 	*)
 		[ -e "/boot/vmlinuz-$k" ] ||
-			die "--kernel $k: no /boot/vmlinuz-$k (use 6.12, 6.1 or an installed release)"
+			die "--kernel $k: no /boot/vmlinuz-$k (use 6.12, 6.1, an installed release or a kernel tree DIR/)"
 		[ -e "/lib/modules/$k/build/Makefile" ] ||
 			die "--kernel $k: no headers in /lib/modules/$k/build (apt-get install linux-headers-$k)"
 		echo "$k"
 		;;
 	esac
+}
+
+# Where "make M=" builds against, and the image to boot, for a --kernel
+# value (a tree is its own build directory).
+vmb_kernel_builddir() {
+	if vmb_is_tree "$1"; then
+		(cd "$1" && pwd)
+	else
+		echo "/lib/modules/$(vmb_resolve_kernel "$1")/build"
+	fi
+}
+
+vmb_kernel_image() {
+	if vmb_is_tree "$1"; then
+		echo "$(cd "$1" && pwd)/arch/x86/boot/bzImage"
+	else
+		echo "/boot/vmlinuz-$(vmb_resolve_kernel "$1")"
+	fi
 }
 
 # A short digest of files, to key caches on.
