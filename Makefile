@@ -9,6 +9,8 @@
 #   make module        the module for KERNEL=6.12|6.1|RELEASE, W=1
 #   make dkms-install  register with DKMS, build for every installed kernel
 #   make check-host    only the host-side checks
+#   make check-debug   the in-VM suite on a lockdep + KASAN kernel (built once)
+#   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
 #
 # Kbuild (next to this file) describes the module; kbuild reads it, not this
@@ -18,10 +20,11 @@ ifeq ($(KBUILD_MODULES),)
 SHELL := /bin/bash
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 BUILD := build
-# The kernel the module, the tool and the VM default to: scripts/setup
-# records the "patched" 6.12 and "before per-VMA locks" 6.1 releases it chose.
-KSEL := $(BUILD)/kernels.env
+# KERNEL: 6.12 (the default), 6.1, an installed release, or a configured and
+# built kernel tree (a directory; see scripts/build-kernel).
 KERNEL ?= 6.12
+# make check runs both Debian kernels unless KERNEL is given.
+CHECK_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),6.12,6.1)
 
 CC ?= gcc
 CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
@@ -43,7 +46,7 @@ HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
-	bench check check-host clean help
+	bench check check-debug check-host clean help
 
 all: tool tests
 
@@ -86,7 +89,13 @@ bench: setup
 	scripts/bench --kernel $(KERNEL)
 
 check: setup
-	scripts/check
+	scripts/check --kernels $(CHECK_KERNELS)
+
+# The whole in-VM suite on a lockdep + KASAN kernel built from
+# linux-source-6.12 (cached after the first build).
+check-debug: setup
+	set -o pipefail; dir=$$(scripts/build-kernel --debug | tail -n 1) && \
+		scripts/check --kernels "$$dir"
 
 check-host:
 	scripts/check --host-only
