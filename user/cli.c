@@ -22,7 +22,7 @@ static const struct {
 	  "usage: vmalock-bench run [SCENARIO...|all] [OPTIONS]\n"
 	  "Run scenarios (default: all; NAME:VARIANT picks one variant).\n"
 	  "  -t, --threads N[,N...]  victim thread counts to sweep (default 1,2)\n"
-	  "      --hold-us D         injected hold time in us (default 100)\n"
+	  "      --hold-us D         injected hold time in us (default 1000)\n"
 	  "  -n, --iterations N      faults per victim thread (default 1000,\n"
 	  "                          scaled down on slow machines)\n"
 	  "  -d, --duration S        run each point S seconds instead\n"
@@ -33,8 +33,10 @@ static const struct {
 	  "      --force-mmap-lock   set target/force_mmap_lock during runs\n"
 	  "      --json FILE         write every number to FILE\n"
 	  "      --csv FILE          write one summary row per role to FILE\n"
-	  "      --trace FILE        record trace-cmd events into FILE\n"
+	  "      --trace FILE        record trace-cmd events into FILE; summary of\n"
+	  "                          mmap_lock waits by role and faults by path\n"
 	  "  -q, --quiet             no table on stdout\n"
+	  "  -v, --verbose           every role's line, not one line per run\n"
 	  "      --debugfs DIR       module directory (default " VMB_DEBUGFS_PATH ")\n" },
 	{ "compare", VMB_CMD_COMPARE,
 	  "usage: vmalock-bench compare A.json B.json... [--role ROLE]\n"
@@ -116,8 +118,10 @@ static int parse_threads(struct vmb_opts *o, const char *arg)
 	return 0;
 }
 
-enum { O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON,
-       O_CSV, O_TRACE, O_DEBUGFS, O_ROLE };
+enum {
+	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
+	O_TRACE, O_DEBUGFS, O_ROLE
+};
 
 static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -134,6 +138,7 @@ static const struct option longopts[] = {
 	{ "csv", required_argument, NULL, O_CSV },
 	{ "trace", required_argument, NULL, O_TRACE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "debugfs", required_argument, NULL, O_DEBUGFS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "role", required_argument, NULL, O_ROLE },
@@ -162,7 +167,7 @@ static void defaults(struct vmb_opts *o)
 	o->threads[0] = 1;
 	o->threads[1] = 2;
 	o->nthreads = 2;
-	o->hold_us = 100;
+	o->hold_us = 1000;
 	o->iterations = 1000;
 	o->repeat = 1;
 	o->bystanders = 1;
@@ -215,7 +220,7 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 	argv++;
 	optind = 0; /* GNU: reinitialise, so parsing can be repeated */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ht:n:d:r:qo:", longopts,
+	while ((c = getopt_long(argc, argv, ":ht:n:d:r:qvo:", longopts,
 				NULL)) != -1) {
 		const char *name = argv[optind - 1];
 		char shortopt[3] = { '-', (char)optopt, 0 };
@@ -296,6 +301,9 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			break;
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case O_DEBUGFS:
 			o->debugfs = optarg;

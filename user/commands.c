@@ -121,6 +121,21 @@ static int add_pick(struct pick *p, size_t *n, size_t max,
 	return 0;
 }
 
+/*
+ * When the table is not on a terminal (or not printed at all) and the
+ * run has taken more than a few seconds: where it is, on stderr.
+ */
+static void progress(const struct vmb_opts *o, uint64_t t0, size_t done,
+		     size_t total, const char *name, int threads, int rep)
+{
+	double s = (double)(vmb_now_ns() - t0) / 1e9;
+
+	if (s < 3 || (!o->quiet && isatty(STDOUT_FILENO)))
+		return;
+	fprintf(stderr, "vmalock-bench: [%zu/%zu] %s, %d thread(s), repeat %d (%.0f s)\n",
+		done + 1, total, name, threads, rep, s);
+}
+
 int vmb_cmd_run(const struct vmb_opts *o)
 {
 	struct pick picks[256];
@@ -130,6 +145,7 @@ int vmb_cmd_run(const struct vmb_opts *o)
 	size_t npicks = 0, nres = 0, cap, i;
 	int t, rep, ret = 0, failed = 0, variant;
 	pid_t tracer = 0;
+	uint64_t t_run;
 	uint64_t iterations = o->iterations;
 	double cost;
 
@@ -166,8 +182,10 @@ int vmb_cmd_run(const struct vmb_opts *o)
 	env.iterations = iterations;
 	cap = npicks * (size_t)o->nthreads * (size_t)o->repeat;
 	res = calloc(cap ? cap : 1, sizeof(*res));
-	if (!res)
+	if (!res) {
+		vmb_module_set_target(&mod, 0);
 		return vmb_fail(-ENOMEM, "run: allocating %zu results", cap);
+	}
 	if (!o->quiet)
 		printf("# vmalock-bench %s, kernel %s, module %s; %llu faults per victim%s; clock cost %.0f ns, timing overhead %.0f ns per sample\n",
 		       VMB_VERSION, env.release,
@@ -176,6 +194,7 @@ int vmb_cmd_run(const struct vmb_opts *o)
 		       o->duration_s > 0 ? " (duration mode)" : "",
 		       env.clock_cost_ns, env.timing_overhead_ns);
 	vmb_install_signals();
+	t_run = vmb_now_ns();
 	if (o->trace) {
 		ret = vmb_trace_start(o->trace, &tracer);
 		if (ret)
@@ -188,6 +207,8 @@ int vmb_cmd_run(const struct vmb_opts *o)
 
 				if (atomic_load(&vmb_interrupted))
 					break;
+				progress(o, t_run, nres, cap, picks[i].sc->name,
+					 o->threads[t], rep);
 				ret = vmb_run_one(picks[i].sc, picks[i].variant,
 						  o->threads[t], rep, o, &mod,
 						  iterations, r);
@@ -196,7 +217,8 @@ int vmb_cmd_run(const struct vmb_opts *o)
 				nres++;
 				failed += r->status == VMB_FAILED;
 				if (!o->quiet) {
-					vmb_print_result(stdout, r, nres == 1);
+					vmb_print_result(stdout, r, nres == 1,
+							 o->verbose);
 					fflush(stdout);
 				}
 				/* A skip is the same at every point. */
@@ -214,6 +236,13 @@ out:
 		int ret2 = vmb_trace_stop(tracer, o->trace, o->quiet);
 
 		ret = ret ? ret : ret2;
+	}
+	/* No target left behind: the module forgets this process. */
+	if (mod.target_set) {
+		int ret2 = vmb_module_set_target(&mod, 0);
+
+		ret = ret ? ret : ret2;
+		mod.target_set = false;
 	}
 	if (!ret && o->json)
 		ret = vmb_write_json(o->json, o, &env, &mod, res, nres);

@@ -156,6 +156,8 @@ static void *worker_main(void *arg)
 	struct vmb_worker *w = arg;
 	struct vmb_run *r = w->run;
 
+	if (r->o->trace)
+		vmb_trace_note_tid(w->role);
 	switch (w->role) {
 	case VMB_ROLE_VICTIM:
 		w->t_start = vmb_now_ns();
@@ -316,6 +318,8 @@ static int phase_injected(struct vmb_run *r)
 	else
 		nap(r, o->duration_s, true);
 	atomic_store(&r->stop, 1);
+	if (r->sc->quiesce)
+		r->sc->quiesce(r);
 	ret2 = crew_join(r, &c, VMB_ROLE_VICTIM);
 	ret = ret ? ret : ret2;
 	ret2 = crew_join(r, &c, VMB_ROLE_BYSTANDER);
@@ -340,6 +344,20 @@ void vmb_add_metric(struct vmb_result *res, const char *name, double v,
 	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->value = v;
 	m->lower_is_better = lower_is_better;
+}
+
+void vmb_cap_iterations(struct vmb_run *r, uint64_t budget_us,
+			uint64_t floor)
+{
+	uint64_t cap;
+
+	if (r->o->iterations_set || !r->iterations || !r->o->hold_us)
+		return;
+	cap = budget_us / r->o->hold_us;
+	if (cap < floor)
+		cap = floor;
+	if (r->iterations > cap)
+		r->iterations = cap;
 }
 
 static void result_init(struct vmb_result *res, const struct vmb_scenario *sc,

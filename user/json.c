@@ -20,7 +20,7 @@ static void skip_ws(struct parser *p)
 		p->pos++;
 }
 
-static int syntax(struct parser *p, const char *what)
+static int json_bad(struct parser *p, const char *what)
 {
 	return vmb_fail(-EINVAL, "JSON syntax error at byte %zu: %s", p->pos,
 			what);
@@ -34,7 +34,7 @@ static int parse_string(struct parser *p, char **out)
 	char *buf;
 
 	if (p->s[p->pos] != '"')
-		return syntax(p, "expected a string");
+		return json_bad(p, "expected a string");
 	start = ++p->pos;
 	while (p->s[p->pos] && p->s[p->pos] != '"') {
 		if (p->s[p->pos] == '\\' && p->s[p->pos + 1])
@@ -42,7 +42,7 @@ static int parse_string(struct parser *p, char **out)
 		p->pos++;
 	}
 	if (p->s[p->pos] != '"')
-		return syntax(p, "unterminated string");
+		return json_bad(p, "unterminated string");
 	buf = malloc(p->pos - start + 1);
 	if (!buf)
 		return -ENOMEM;
@@ -99,7 +99,7 @@ static int parse_container(struct parser *p, struct vmb_jval *v, char close)
 	int ret;
 
 	if (++p->depth > 64)
-		return syntax(p, "nested too deep");
+		return json_bad(p, "nested too deep");
 	p->pos++;
 	skip_ws(p);
 	if (p->s[p->pos] == close) {
@@ -116,7 +116,7 @@ static int parse_container(struct parser *p, struct vmb_jval *v, char close)
 			skip_ws(p);
 			if (p->s[p->pos] != ':') {
 				free(key);
-				return syntax(p, "expected ':'");
+				return json_bad(p, "expected ':'");
 			}
 			p->pos++;
 		}
@@ -139,7 +139,7 @@ static int parse_container(struct parser *p, struct vmb_jval *v, char close)
 			p->depth--;
 			return 0;
 		}
-		return syntax(p, close == '}' ? "expected ',' or '}'" :
+		return json_bad(p, close == '}' ? "expected ',' or '}'" :
 						"expected ',' or ']'");
 	}
 }
@@ -176,12 +176,12 @@ static int parse_value(struct parser *p, struct vmb_jval *v)
 			p->pos += 5;
 			return 0;
 		}
-		return syntax(p, "unknown literal");
+		return json_bad(p, "unknown literal");
 	default:
 		v->t = VMB_J_NUM;
 		v->num = strtod(s, &end);
 		if (end == s)
-			return syntax(p, "expected a value");
+			return json_bad(p, "expected a value");
 		if (*s >= '0' && *s <= '9' && !memchr(s, '.', (size_t)(end - s)) &&
 		    !memchr(s, 'e', (size_t)(end - s)))
 			v->u = strtoull(s, NULL, 10);
@@ -216,7 +216,7 @@ int vmb_json_parse(const char *text, struct vmb_jval *out)
 	if (!ret) {
 		skip_ws(&p);
 		if (p.s[p.pos])
-			ret = syntax(&p, "trailing characters");
+			ret = json_bad(&p, "trailing characters");
 	}
 	if (ret)
 		vmb_json_free(out);

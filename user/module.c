@@ -4,6 +4,7 @@
  * the kernel by itself when the module is not loaded.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #include "vmb.h"
 
 const char *const vmb_feature_names[VMB_F_NR] = {
-#define X(name, desc) #name,
+#define X(name, ...) #name,
 	VMB_FEATURES(X)
 #undef X
 };
@@ -29,7 +30,7 @@ const char *const vmb_feature_descs[VMB_F_NR] = {
 };
 
 const char *const vmb_counter_names[VMB_C_NR] = {
-#define X(name, desc) #name,
+#define X(name, ...) #name,
 	VMB_FAULT_COUNTERS(X)
 #undef X
 };
@@ -207,6 +208,40 @@ int vmb_knob_write(const struct vmb_module *m, const char *rel,
 				"cannot write '%s' to %s (is the module loaded and are you root?)",
 				val, path);
 	return 0;
+}
+
+int vmb_knob_writef(const struct vmb_module *m, const char *rel,
+		    const char *fmt, ...)
+{
+	char val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	return vmb_knob_write(m, rel, val);
+}
+
+int vmb_knob_read_stat(const struct vmb_module *m, const char *rel,
+		       const char *name, int64_t *val)
+{
+	char path[512], buf[4096], key[64], *p, *line;
+	long long v;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", m->dir, rel);
+	n = vmb_read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	p = buf;
+	while ((line = next_line(&p))) {
+		if (sscanf(line, " %63s %lld", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			*val = v;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int vmb_module_set_target(struct vmb_module *m, int pid)

@@ -27,11 +27,95 @@ static const char *status_name(enum vmb_status s)
 	return s == VMB_OK ? "ok" : s == VMB_SKIPPED ? "skipped" : "failed";
 }
 
-void vmb_print_result(FILE *f, const struct vmb_result *res, bool header)
+/* The counters worth a glance: which lock, how many retries. */
+static const enum vmb_counter key_counters[] = {
+	VMB_C_vma_locked_done, VMB_C_vma_lock_retry, VMB_C_mmap_lock_faults,
+	VMB_C_retry, VMB_C_retry_after_tried, VMB_C_attempts_3,
+	VMB_C_attempts_4plus, VMB_C_major, VMB_C_completed,
+};
+
+static const struct vmb_role_result *role_of(const struct vmb_result *res,
+					     enum vmb_role role)
+{
+	const struct vmb_role_result *rr = &res->roles[role];
+
+	return rr->present && rr->h.count ? rr : NULL;
+}
+
+static double ops_per_s(const struct vmb_role_result *rr)
+{
+	return rr && rr->secs > 0 ? (double)rr->ops / rr->secs : 0.0;
+}
+
+static const char *fmt_pct(char *buf, size_t size,
+			   const struct vmb_role_result *rr, double pct)
+{
+	if (!rr)
+		return "-";
+	return fmt_ns(buf, size, pct >= 100 ? (double)rr->h.max :
+			(double)vmb_hist_pct(&rr->h, pct));
+}
+
+/*
+ * One line per scenario, thread count and repeat: victims' p50/p99/max,
+ * bystanders' p99 during the injection and in the baseline, the
+ * writer's ops/s during and before, then the key counters.
+ */
+static void print_compact(FILE *f, const struct vmb_result *res, bool header)
+{
+	const struct vmb_role_result *v, *by, *bb, *wr, *wb;
+	char b[5][16];
+	size_t k;
+
+	if (header)
+		fprintf(f, "%-32s %3s %6s %8s %8s %8s  %17s  %15s  %s\n",
+			"scenario", "thr", "faults", "p50", "p99", "max",
+			"byst p99 (base)", "writer/s (base)", "counters");
+	if (res->status != VMB_OK) {
+		fprintf(f, "%-32s %3d %s: %s\n", res->scenario, res->threads,
+			status_name(res->status), res->reason);
+		return;
+	}
+	v = role_of(res, VMB_ROLE_VICTIM);
+	by = role_of(res, VMB_ROLE_BYSTANDER);
+	bb = role_of(res, VMB_ROLE_BYSTANDER_BASE);
+	wr = role_of(res, VMB_ROLE_WRITER);
+	wb = role_of(res, VMB_ROLE_WRITER_BASE);
+	fprintf(f, "%-32s %3d %6llu %8s %8s %8s  %8s (%6s)  %7.0f (%5.0f) ",
+		res->scenario, res->threads,
+		(unsigned long long)(v ? v->h.count : 0),
+		fmt_pct(b[0], sizeof(b[0]), v, 50),
+		fmt_pct(b[1], sizeof(b[1]), v, 99),
+		fmt_pct(b[2], sizeof(b[2]), v, 100),
+		fmt_pct(b[3], sizeof(b[3]), by, 99),
+		fmt_pct(b[4], sizeof(b[4]), bb, 99), ops_per_s(wr),
+		ops_per_s(wb));
+	if (!res->have_counters) {
+		fputs(" -", f);
+	} else {
+		for (k = 0; k < VMB_ARRAY_SIZE(key_counters); k++)
+			if (res->counters[key_counters[k]])
+				fprintf(f, " %s=%llu",
+					vmb_counter_names[key_counters[k]],
+					(unsigned long long)
+					res->counters[key_counters[k]]);
+	}
+	for (k = 0; k < (size_t)res->nmetrics; k++)
+		fprintf(f, " %s=%.6g", res->metrics[k].name,
+			res->metrics[k].value);
+	fputc('\n', f);
+}
+
+void vmb_print_result(FILE *f, const struct vmb_result *res, bool header,
+		      bool verbose)
 {
 	char b[6][16];
 	int i, c;
 
+	if (!verbose) {
+		print_compact(f, res, header);
+		return;
+	}
 	if (header)
 		fprintf(f, "%-30s %3s %3s %-15s %8s %8s %8s %8s %8s %8s %10s\n",
 			"scenario", "thr", "rep", "role", "count", "p50", "p90",
@@ -176,17 +260,18 @@ int vmb_write_json(const char *path, const struct vmb_opts *o,
 	fputs("]},\"settings\":{\"threads\":[", f);
 	for (k = 0; k < o->nthreads; k++)
 		fprintf(f, "%s%d", k ? "," : "", o->threads[k]);
-	fprintf(f, "],\"hold_us\":%llu,\"iterations\":%llu,\"duration_s\":%.6g,"
-		   "\"repeat\":%d,\"bystanders\":%d,\"writer\":%s,"
-		   "\"baseline_s\":%.6g,\"force_mmap_lock\":%s,"
-		   "\"clock\":\"clock_gettime(CLOCK_MONOTONIC) vDSO\","
-		   "\"clock_cost_ns\":%.3g,\"timing_overhead_ns\":%.3g,"
-		   "\"hist_sub_bits\":%d},\"results\":[",
+	fprintf(f, "],\"hold_us\":%llu,\"iterations\":%llu,",
 		(unsigned long long)o->hold_us,
-		(unsigned long long)env->iterations, o->duration_s, o->repeat,
-		o->bystanders, o->writer ? "true" : "false", o->baseline_s,
-		o->force_mmap_lock ? "true" : "false", env->clock_cost_ns,
-		env->timing_overhead_ns, VMB_HIST_SUB_BITS);
+		(unsigned long long)env->iterations);
+	fprintf(f, "\"duration_s\":%.6g,\"repeat\":%d,\"bystanders\":%d,",
+		o->duration_s, o->repeat, o->bystanders);
+	fprintf(f, "\"writer\":%s,\"baseline_s\":%.6g,\"force_mmap_lock\":%s,",
+		o->writer ? "true" : "false", o->baseline_s,
+		o->force_mmap_lock ? "true" : "false");
+	fputs("\"clock\":\"clock_gettime(CLOCK_MONOTONIC) vDSO\",", f);
+	fprintf(f, "\"clock_cost_ns\":%.3g,\"timing_overhead_ns\":%.3g,",
+		env->clock_cost_ns, env->timing_overhead_ns);
+	fprintf(f, "\"hist_sub_bits\":%d},\"results\":[", VMB_HIST_SUB_BITS);
 	for (i = 0; i < n; i++) {
 		const struct vmb_result *r = &res[i];
 

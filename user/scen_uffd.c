@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -264,10 +265,10 @@ static int missing_prepare(struct vmb_run *r)
 	r->priv = m;
 	/* Keep the default run short: each fault waits --hold-us. */
 	if (!o->iterations_set && r->iterations && o->hold_us) {
-		uint64_t cap = 200000 / o->hold_us;
+		uint64_t cap = 30000 / o->hold_us;
 
-		if (cap < 50)
-			cap = 50;
+		if (cap < 20)
+			cap = 20;
 		if (r->iterations > cap)
 			r->iterations = cap;
 	}
@@ -475,6 +476,9 @@ static int heap_prepare(struct vmb_run *r)
 	r->priv = hp;
 	hp->mode = r->variant;
 	hp->npages = r->iterations ? r->iterations : 4096;
+	/* Default runs: a small heap, the TCG guest of make bench is slow. */
+	if (!r->o->iterations_set && hp->npages > 256)
+		hp->npages = 256;
 	if (hp->npages < 16)
 		hp->npages = 16;
 	r->iterations = hp->npages;
@@ -547,6 +551,15 @@ static int heap_compactor(struct vmb_run *r, struct vmb_worker *w)
 		vmb_hist_add(&w->hist, b - a);
 		w->ops++;
 	}
+	/*
+	 * Pages the handler took (state 1) may still be copied out of the
+	 * from-space: release it only once every page is installed.
+	 */
+	for (j = 0; !ret && j < hp->npages; j++)
+		while (atomic_load(&hp->state[j]) != 2 &&
+		       !atomic_load(&vmb_interrupted) &&
+		       !atomic_load(&r->injector_stop))
+			sched_yield();
 	/* From-space goes back to the kernel, as a GC would release it. */
 	if (!ret && madvise(hp->from, 2 * hp->npages * (size_t)r->page,
 			    MADV_DONTNEED))

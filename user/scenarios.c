@@ -3,9 +3,9 @@
  * The scenario table, what each needs, and the no-injection baselines.
  *
  * A scenario is a small contract (description, needs, prepare, arm, victim
- * body, disarm, cleanup). The ones whose injector lives in the module are
- * registered with their needs even before their body exists, so that they
- * are reported as skipped with a reason instead of silently missing.
+ * body, disarm, cleanup) with what it needs, so that a scenario this
+ * kernel or module cannot run is reported as skipped with a reason
+ * instead of silently missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -154,69 +154,13 @@ static const struct vmb_scenario sc_baseline_file = {
 	.cleanup = region_cleanup,
 };
 
-/* Module injectors: registered with their needs, bodies to come. */
-static const struct vmb_scenario sc_folio_lock_file = {
-	.name = "folio-lock-file",
-	.desc = "faults on a file folio the module holds locked for --hold-us",
-	.needs_desc = "module injector folio_lock/",
-	.knob = "folio_lock/enable",
-};
-
-static const struct vmb_scenario sc_folio_lock_shmem = {
-	.name = "folio-lock-shmem",
-	.desc = "faults on a shmem folio the module holds locked for --hold-us",
-	.needs_desc = "module injector folio_lock/",
-	.knob = "folio_lock/enable",
-};
-
-static const struct vmb_scenario sc_folio_lock_retry = {
-	.name = "folio-lock-retry",
-	.desc = "a folio re-locked repeatedly: faults retry several times",
-	.needs_desc = "module injector folio_lock/ (interval_us, times)",
-	.knob = "folio_lock/enable",
-};
-
-static const struct vmb_scenario sc_swap_async = {
-	.name = "swap-async",
-	.desc = "swap-in through the swap cache from a slow asynchronous device",
-	.needs_desc = "swap; module swap/ knobs and /dev/vmalock_swap0",
-	.needs = 1U << VMB_F_swap,
-	.knob = "swap/read_delay_us",
-};
-
-static const struct vmb_scenario sc_swap_sync = {
-	.name = "swap-sync",
-	.desc = "swap-in from a slow SWP_SYNCHRONOUS_IO device (no swap cache)",
-	.needs_desc = "swap; module swap/sync_io and /dev/vmalock_swap0",
-	.needs = 1U << VMB_F_swap,
-	.knob = "swap/sync_io",
-};
-
-static const struct vmb_scenario sc_swap_shared = {
-	.name = "swap-shared-page",
-	.desc = "several threads fault on one swapped-out page (locked swap-cache folio)",
-	.needs_desc = "swap; module swap/ knobs and /dev/vmalock_swap0",
-	.needs = 1U << VMB_F_swap,
-	.knob = "swap/read_delay_us",
-};
-
-static const struct vmb_scenario sc_migration = {
-	.name = "migration",
-	.desc = "faults that meet a migration entry held for --hold-us",
-	.needs_desc = "module injector migration/ (migrate_vma)",
-	.needs = 1U << VMB_F_migrate_vma,
-	.knob = "migration/enable",
-};
-
-extern const struct vmb_scenario vmb_sc_uffd_missing;
-extern const struct vmb_scenario vmb_sc_uffd_move;
-extern const struct vmb_scenario vmb_sc_collapse_shmem;
-
 const struct vmb_scenario *const vmb_scenarios[] = {
-	&sc_baseline_anon,    &sc_baseline_file,	&sc_folio_lock_file,
-	&sc_folio_lock_shmem, &sc_folio_lock_retry,	&sc_swap_async,
-	&sc_swap_sync,	      &sc_swap_shared,		&sc_migration,
-	&vmb_sc_uffd_missing, &vmb_sc_uffd_move,	&vmb_sc_collapse_shmem,
+	&sc_baseline_anon,	  &sc_baseline_file,
+	&vmb_sc_folio_lock_file,  &vmb_sc_folio_lock_shmem,
+	&vmb_sc_folio_lock_retry, &vmb_sc_swap_async,
+	&vmb_sc_swap_sync,	  &vmb_sc_swap_shared,
+	&vmb_sc_migration,	  &vmb_sc_uffd_missing,
+	&vmb_sc_uffd_move,	  &vmb_sc_collapse_shmem,
 };
 const size_t vmb_nscenarios = VMB_ARRAY_SIZE(vmb_scenarios);
 

@@ -54,14 +54,14 @@ static inline uint64_t vmb_now_ns(void)
 
 /* ---- features and the module (module.c) ---- */
 enum vmb_feature {
-#define X(name, desc) VMB_F_##name,
+#define X(name, ...) VMB_F_##name,
 	VMB_FEATURES(X)
 #undef X
 	VMB_F_NR
 };
 
 enum vmb_counter {
-#define X(name, desc) VMB_C_##name,
+#define X(name, ...) VMB_C_##name,
 	VMB_FAULT_COUNTERS(X)
 #undef X
 	VMB_C_NR
@@ -91,6 +91,11 @@ bool vmb_have(const struct vmb_module *m, enum vmb_feature f);
 bool vmb_knob_exists(const struct vmb_module *m, const char *rel);
 int vmb_knob_write(const struct vmb_module *m, const char *rel,
 		   const char *val);
+int vmb_knob_writef(const struct vmb_module *m, const char *rel,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A "name value" file (stats): the value of name, or -ENOENT. */
+int vmb_knob_read_stat(const struct vmb_module *m, const char *rel,
+		       const char *name, int64_t *val);
 int vmb_module_set_target(struct vmb_module *m, int pid);
 /* Returns 0 and fills vals when target/faults could be read. */
 int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals);
@@ -127,6 +132,7 @@ struct vmb_opts {
 	const char *csv;
 	const char *trace;
 	bool quiet;
+	bool verbose;		/* every role, not one line per run */
 	/* compare, plot */
 	const char *files[VMB_MAX_FILES];
 	int nfiles;
@@ -178,7 +184,7 @@ struct vmb_worker {
 	void *priv;
 } __attribute__((aligned(VMB_CACHELINE)));
 
-#define VMB_MAX_METRICS 8
+#define VMB_MAX_METRICS 12
 struct vmb_metric {
 	char name[32];
 	double value;
@@ -224,6 +230,13 @@ struct vmb_scenario {
 	void (*cleanup)(struct vmb_run *r);
 	/* Optional thread of the scenario's own (handler, compactor). */
 	int (*injector)(struct vmb_run *r, struct vmb_worker *w);
+	/*
+	 * Optional, called as soon as the injected phase ends (victims done,
+	 * duration over, Ctrl-C or an error) and before the victims are
+	 * joined: stops a module injector, so that no victim can stay
+	 * blocked behind it.
+	 */
+	void (*quiesce)(struct vmb_run *r);
 };
 
 struct vmb_run {
@@ -241,6 +254,17 @@ struct vmb_run {
 	long page;
 };
 
+/* The scenarios outside scenarios.c (scen_*.c). */
+extern const struct vmb_scenario vmb_sc_folio_lock_file;
+extern const struct vmb_scenario vmb_sc_folio_lock_shmem;
+extern const struct vmb_scenario vmb_sc_folio_lock_retry;
+extern const struct vmb_scenario vmb_sc_swap_async;
+extern const struct vmb_scenario vmb_sc_swap_sync;
+extern const struct vmb_scenario vmb_sc_swap_shared;
+extern const struct vmb_scenario vmb_sc_migration;
+extern const struct vmb_scenario vmb_sc_uffd_missing;
+extern const struct vmb_scenario vmb_sc_uffd_move;
+extern const struct vmb_scenario vmb_sc_collapse_shmem;
 extern const struct vmb_scenario *const vmb_scenarios[];
 extern const size_t vmb_nscenarios;
 const struct vmb_scenario *vmb_find_scenario(const char *name, int *variant);
@@ -261,6 +285,9 @@ void vmb_region_span(struct vmb_run *r, struct vmb_region *reg,
 		     struct vmb_worker *w, bool write);
 void vmb_add_metric(struct vmb_result *res, const char *name, double v,
 		    bool lower_is_better);
+/* Default runs: at most about budget_us of injected waiting per victim. */
+void vmb_cap_iterations(struct vmb_run *r, uint64_t budget_us,
+			uint64_t floor);
 static inline bool vmb_should_stop(struct vmb_run *r)
 {
 	return atomic_load_explicit(&r->stop, memory_order_relaxed) ||
@@ -283,7 +310,8 @@ int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
 int vmb_cmd_run(const struct vmb_opts *o);
 
 /* ---- output (report.c) ---- */
-void vmb_print_result(FILE *f, const struct vmb_result *res, bool header);
+void vmb_print_result(FILE *f, const struct vmb_result *res, bool header,
+		      bool verbose);
 int vmb_write_json(const char *path, const struct vmb_opts *o,
 		   const struct vmb_env *env, const struct vmb_module *mod,
 		   const struct vmb_result *res, size_t n);
@@ -295,6 +323,8 @@ int vmb_cmd_plot(const struct vmb_opts *o);
 int vmb_cmd_list(const struct vmb_opts *o);
 int vmb_cmd_check(const struct vmb_opts *o);
 int vmb_trace_start(const char *file, pid_t *pid);
+/* Record the calling thread's role (VMB_ROLE_NR: the main thread). */
+void vmb_trace_note_tid(enum vmb_role role);
 int vmb_trace_stop(pid_t pid, const char *file, bool quiet);
 
 #endif /* VMB_H */

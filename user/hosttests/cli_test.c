@@ -32,6 +32,10 @@ TEST(run_good_values)
 	EXPECT_EQ(2, o.nscenarios);
 	EXPECT_STREQ("x.json", o.json);
 	EXPECT_TRUE(o.quiet);
+	EXPECT_FALSE(o.verbose);
+	ASSERT_EQ(0, PARSE(&o, "run", "-v", "--trace", "a b.dat"));
+	EXPECT_TRUE(o.verbose);
+	EXPECT_STREQ("a b.dat", o.trace);
 }
 
 TEST(defaults)
@@ -41,7 +45,7 @@ TEST(defaults)
 	ASSERT_EQ(0, PARSE(&o, "run"));
 	EXPECT_EQ(2, o.nthreads);
 	EXPECT_EQ(0, o.nscenarios);
-	EXPECT_EQ(100U, o.hold_us);
+	EXPECT_EQ(1000U, o.hold_us);
 	EXPECT_TRUE(o.writer);
 }
 

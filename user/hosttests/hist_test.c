@@ -80,6 +80,36 @@ TEST(constant_value_clamps_to_exact)
 	free(h);
 }
 
+/*
+ * Percentiles are the midpoint of the bucket, not its top or bottom: with
+ * every sample at a wide bucket's lower bound and the exact min and max
+ * far outside it (so clamping cannot hide the choice), p50 must be
+ * exactly lo + (hi - lo) / 2. Reporting hi or lo fails here.
+ */
+TEST(percentile_is_bucket_midpoint)
+{
+	struct vmb_hist *h = new_hist();
+	unsigned int idx = vmb_hist_index(1000000);
+	uint64_t lo = vmb_hist_lo(idx), hi = vmb_hist_hi(idx), mid;
+	int i;
+
+	ASSERT_NE(NULL, h);
+	ASSERT_GT(hi - lo, 1000U);	/* a bucket where the choice shows */
+	mid = lo + (hi - lo) / 2;
+	vmb_hist_add(h, 10);
+	for (i = 0; i < 1000; i++)
+		vmb_hist_add(h, lo);
+	vmb_hist_add(h, 1000000000);
+	EXPECT_EQ(mid, vmb_hist_pct(h, 50));
+	EXPECT_EQ(mid, vmb_hist_pct(h, 99));
+	EXPECT_NE(hi, vmb_hist_pct(h, 50));
+	EXPECT_NE(lo, vmb_hist_pct(h, 50));
+	/* Nearest rank: the last sample is the max, exactly. */
+	EXPECT_EQ(1000000000U, vmb_hist_pct(h, 100));
+	EXPECT_EQ(10U, vmb_hist_pct(h, 0.05));
+	free(h);
+}
+
 /* 99% fast (1 us), 1% slow (1 ms): p99 fast, p99.9 slow. */
 TEST(bimodal_tail)
 {

@@ -20,7 +20,7 @@ static const char *tmp_file(void)
 {
 	int fd;
 
-	strcpy(tmp_path, "/tmp/vmb-json-test.XXXXXX");
+	snprintf(tmp_path, sizeof(tmp_path), "/tmp/vmb-json-test.XXXXXX");
 	fd = mkstemp(tmp_path);
 	if (fd < 0)
 		return NULL;
@@ -49,7 +49,7 @@ TEST(results_survive)
 		vmb_hist_init(&r[0].roles[k].h);
 		vmb_hist_init(&r[1].roles[k].h);
 	}
-	strcpy(r[0].scenario, "uffd-missing");
+	snprintf(r[0].scenario, sizeof(r[0].scenario), "uffd-missing");
 	r[0].threads = 2;
 	r[0].roles[VMB_ROLE_VICTIM].present = true;
 	r[0].roles[VMB_ROLE_VICTIM].ops = 5000;
@@ -61,9 +61,9 @@ TEST(results_survive)
 	r[0].have_counters = true;
 	r[0].counters[VMB_C_vma_lock_retry] = 17;
 	vmb_add_metric(&r[0], "compact_ms", 12.5, true);
-	strcpy(r[1].scenario, "folio-lock-file");
+	snprintf(r[1].scenario, sizeof(r[1].scenario), "folio-lock-file");
 	r[1].status = VMB_SKIPPED;
-	strcpy(r[1].reason, "needs \"module\"\n");
+	snprintf(r[1].reason, sizeof(r[1].reason), "needs \"module\"\n");
 
 	ASSERT_EQ(0, vmb_write_json(path, &o, &env, &mod, r, 2));
 	ASSERT_EQ(0, vmb_load_results(path, &l));
