@@ -48,4 +48,116 @@ static inline void vmb_vma_end_read(struct vm_area_struct *vma)
 #define VMB_HAVE_THP 0
 #endif
 
+/* ---- swap device (swapdev.c): begin ---- */
+#include <linux/blkdev.h>
+
+/*
+ * How a disk tells swapon(2) that it is synchronous (SWP_SYNCHRONOUS_IO:
+ * swap-in skips the swap cache), and how its queue limits are set:
+ *
+ *   6.11+    BLK_FEAT_SYNCHRONOUS in struct queue_limits, passed to
+ *            blk_alloc_disk() and changed by queue_limits_start_update()
+ *            and queue_limits_commit_update().
+ *   <= 6.2   swapon sets SWP_SYNCHRONOUS_IO when the disk's fops have
+ *            ->rw_page; limits are set by blk_queue_*() after
+ *            blk_alloc_disk(node), which returns NULL on failure.
+ *
+ * 6.3 to 6.10 (QUEUE_FLAG_SYNCHRONOUS) are not handled: no swap device.
+ */
+#if defined(BLK_FEAT_SYNCHRONOUS)
+#define VMB_HAVE_SWAPDEV 1
+#define VMB_SWAP_SYNC_BY_RW_PAGE 0
+
+static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
+{
+	struct queue_limits lim = {
+		.physical_block_size = PAGE_SIZE,
+		.max_hw_discard_sectors = UINT_MAX,
+		.max_discard_segments = 1,
+		.discard_granularity = PAGE_SIZE,
+		.max_write_zeroes_sectors = UINT_MAX,
+		.features = BLK_FEAT_NOWAIT |
+			    (sync ? BLK_FEAT_SYNCHRONOUS : 0),
+	};
+
+	return blk_alloc_disk(&lim, NUMA_NO_NODE);
+}
+
+/* With disk->open_mutex held and no opener: swapon reads it at open. */
+static inline int vmb_swap_set_sync(struct gendisk *disk, bool sync)
+{
+	struct queue_limits lim = queue_limits_start_update(disk->queue);
+
+	if (sync)
+		lim.features |= BLK_FEAT_SYNCHRONOUS;
+	else
+		lim.features &= ~BLK_FEAT_SYNCHRONOUS;
+	return queue_limits_commit_update(disk->queue, &lim);
+}
+#elif !defined(QUEUE_FLAG_SYNCHRONOUS)
+#define VMB_HAVE_SWAPDEV 1
+#define VMB_SWAP_SYNC_BY_RW_PAGE 1
+
+/* Synchronous or not is a choice of fops, made by swapdev.c. */
+static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
+{
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+	struct request_queue *q;
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	q = disk->queue;
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_discard_sectors(q, UINT_MAX);
+	blk_queue_max_discard_segments(q, 1);
+	q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, q);
+	return disk;
+}
+#else
+#define VMB_HAVE_SWAPDEV 0
+#endif
+/* ---- swap device (swapdev.c): end ---- */
+
+/* ---- injectors (inject.c, inj_*.c): begin ---- */
+#include <linux/pagemap.h>
+#include <linux/version.h>
+
+/* A page-cache folio, referenced, or NULL: 6.3+ returns ERR_PTR(-ENOENT). */
+static inline struct folio *vmb_filemap_get_folio(struct address_space *m,
+						  pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(m, index);
+
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/*
+ * get_user_pages_remote() lost its vmas argument in 6.5. Nothing the
+ * kernel defines marks the change, so this one test is by version.
+ * mmap_lock held; FOLL_NOFAULT: present pages only.
+ */
+static inline long vmb_gup_resident(struct mm_struct *mm, unsigned long addr,
+				    unsigned long nr, struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return get_user_pages_remote(mm, addr, nr, FOLL_NOFAULT, pages, NULL);
+#else
+	return get_user_pages_remote(mm, addr, nr, FOLL_NOFAULT, pages, NULL,
+				     NULL);
+#endif
+}
+
+/* migrate_vma_*() and MIGRATE_VMA_SELECT_SYSTEM (DEVICE_MIGRATION). */
+#if IS_ENABLED(CONFIG_DEVICE_MIGRATION)
+#include <linux/migrate.h>
+#define VMB_HAVE_MIGRATE_VMA 1
+#else
+#define VMB_HAVE_MIGRATE_VMA 0
+#endif
+/* ---- injectors: end ---- */
+
 #endif /* _VMB_COMPAT_H */

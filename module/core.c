@@ -70,6 +70,17 @@ static void vmb_static_features(void)
 		vmb_set_feature(VMB_FEAT_transparent_hugepage);
 }
 
+/*
+ * Files go first, on every way out: once the root is removed no store can
+ * run, and only then may the parts behind the files go away. Idempotent,
+ * so that each unwind label below can begin with it.
+ */
+static void vmb_remove_files(void)
+{
+	debugfs_remove(vmb_debugfs_root);
+	vmb_debugfs_root = NULL;
+}
+
 static int __init vmb_init(void)
 {
 	int ret;
@@ -82,29 +93,48 @@ static int __init vmb_init(void)
 
 	ret = vmb_group_register(&vmb_group_root);
 	if (ret)
-		goto err_remove_dir;
+		goto err_remove_files;
 
 	/* Registers its probes and the target/ directory. */
 	ret = vmb_accounting_init();
 	if (ret)
 		goto err_unregister_root;
 
+	/* /dev/vmalock_swap0 and the swap/ directory. */
+	ret = vmb_swap_init();
+	if (ret)
+		goto err_accounting_exit;
+
+	/* The folio_lock/ and migration/ injectors (their exit also undoes a
+	 * failed init).
+	 */
+	ret = vmb_inject_init();
+	if (ret)
+		goto err_inject_exit;
+
 	pr_info("%s loaded\n", VMB_VERSION);
 	return 0;
 
+err_inject_exit:
+	vmb_remove_files();
+	vmb_inject_exit();
+	vmb_swap_exit();
+err_accounting_exit:
+	vmb_remove_files();
+	vmb_accounting_exit();
 err_unregister_root:
-	debugfs_remove(vmb_debugfs_root);
+	vmb_remove_files();
 	vmb_group_unregister(&vmb_group_root);
-	return ret;
-err_remove_dir:
-	debugfs_remove(vmb_debugfs_root);
+err_remove_files:
+	vmb_remove_files();
 	return ret;
 }
 
 static void __exit vmb_exit(void)
 {
-	/* No store runs once the files are gone; then stop the probes. */
-	debugfs_remove(vmb_debugfs_root);
+	vmb_remove_files();
+	vmb_inject_exit();
+	vmb_swap_exit();
 	vmb_accounting_exit();
 	vmb_group_unregister(&vmb_group_root);
 }

@@ -34,6 +34,17 @@ extern struct dentry *vmb_debugfs_root;
 /* accounting.c: kprobes on the fault path and the target/ directory. */
 int vmb_accounting_init(void);
 void vmb_accounting_exit(void);
+
+/* swapdev.c: /dev/vmalock_swap0 and the swap/ directory. */
+int vmb_swap_init(void);
+void vmb_swap_exit(void);
+
+/*
+ * inject.c: the folio_lock/ and migration/ injectors. Call the exit after
+ * debugfs_remove() of the root, also when the init failed.
+ */
+int vmb_inject_init(void);
+void vmb_inject_exit(void);
 struct task_struct;
 /* The target's task, referenced (put_task_struct() it), or NULL. */
 struct task_struct *vmb_target_get_task(void);

@@ -29,7 +29,10 @@
 	X(swap, "the kernel can swap (CONFIG_SWAP)")                           \
 	X(userfaultfd, "userfaultfd(2) (CONFIG_USERFAULTFD)")                  \
 	X(userfaultfd_move, "UFFDIO_MOVE (6.8+)")                              \
-	X(transparent_hugepage, "THP and MADV_COLLAPSE")
+	X(transparent_hugepage, "THP and MADV_COLLAPSE")                       \
+	X(swap_device, "/dev/vmalock_swap0 and the swap/ directory")           \
+	X(inject_folio_lock, "the folio_lock/ injector")                       \
+	X(inject_migration, "the migration/ injector (needs migrate_vma)")
 
 /*
  * (out) "target/faults": one "name value" line per counter, in this order.
@@ -70,5 +73,57 @@ enum vmb_fault_path {
 #define VMB_HOLD_US_MAX 10000000ULL	/* 10 s: below the hung-task timeout */
 #define VMB_INTERVAL_US_MAX 10000000ULL
 #define VMB_TIMES_MAX 1000000000LL	/* -1 means until disarmed */
+
+/*
+ * The swap device (swap/ directory, /dev/vmalock_swap0). Its size is the
+ * module parameter swap_mb; delays and jitter are in microseconds.
+ */
+#define VMB_SWAP_DEV "/dev/vmalock_swap0"
+#define VMB_SWAP_MB_DEFAULT 256		/* swap_mb when not given */
+#define VMB_SWAP_MB_MAX (64U << 10)	/* 64 GiB: pages are allocated on write */
+#define VMB_DELAY_US_MAX 10000000ULL	/* 10 s, also the bound of jitter_us */
+
+/* (in) "swap/scope": whose I/O is delayed. X(name, meaning) */
+#define VMB_SWAP_SCOPES(X)                                                     \
+	X(all, "every bio")                                                    \
+	X(target, "bios submitted by a thread of target/pid")
+
+/* (out) "swap/stats": one "name value" line per counter, in this order. */
+#define VMB_SWAP_STATS(X)                                                      \
+	X(reads, "read bios and rw_page reads completed")                      \
+	X(writes, "write bios and rw_page writes completed")                   \
+	X(read_bytes, "bytes read")                                            \
+	X(write_bytes, "bytes written")                                        \
+	X(delayed, "reads and writes completed late (a delay applied)")       \
+	X(inflight_max, "most delayed I/Os pending at once")                   \
+	X(errors, "I/Os failed (no memory, unsupported operation)")
+
+/* ---- injectors (inject.c, inj_*.c): begin ---- */
+/* Directories of the two injectors; their knobs are in docs/injectors.md. */
+#define VMB_INJ_FOLIO_LOCK_DIR "folio_lock"
+#define VMB_INJ_MIGRATION_DIR "migration"
+
+/* (in) "migration/mode": X(name, meaning) */
+#define VMB_MIGRATION_MODES(X)                                                 \
+	X(restore, "no destination: the entries go back to the same folios")  \
+	X(move, "new folios, data copied: a real migration")
+
+/*
+ * (out) "<injector>/stats": one "name value" line per counter, in this
+ * order. Zeroed when the injector is armed.
+ */
+#define VMB_INJ_STATS(X)                                                       \
+	X(holds, "holds completed")                                            \
+	X(folios_held, "folios locked (migration: entries installed), last hold") \
+	X(folios_absent, "pages of the range with nothing to hold, last hold") \
+	X(last_hold_us, "length of the last hold, as measured")                \
+	X(errors, "holds that could not be set up")                            \
+	X(last_error, "errno of the last error, 0 if none")                    \
+	X(holding, "1 while a hold is in place")                               \
+	X(hold_start_ns, "CLOCK_MONOTONIC time the current or last hold began") \
+	X(hold_end_ns, "CLOCK_MONOTONIC time the last hold began its release") \
+	X(cut_short, "holds ended early: the range was unmapped or moved")     \
+	X(moved, "folios really migrated (mode move), last hold")
+/* ---- injectors: end ---- */
 
 #endif /* _VMALOCK_BENCH_UAPI_H */

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The tests every injector must pass, once per mapping type. Included by
+ * folio_lock_test.c and migration_test.c after they define:
+ *
+ *   INJ                    the injector's directory, "folio_lock"
+ *   INJ_FEATURE            its line in features, "inject_folio_lock"
+ *   inj_prepare(self, i)   make the next access to page i a fault that
+ *                          meets the hold (0 or -errno)
+ *   inj_meets(type)        whether such a fault exists for this type
+ *   inj_check_path(...)    the counters a waiting fault must move
+ *   inj_writer_waits(...)  whether an mmap() writer waits behind it
+ *   inj_reset()            the injector's own knobs back to defaults
+ *
+ * Each TEST_F runs in its own child process, which is the target.
+ */
+#ifndef _INJ_TESTS_H
+#define _INJ_TESTS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libinj.h"
+#include "libvmb.h"
+
+/*
+ * When gcc inlines a short test body into the harness's wrapper, it
+ * warns that the wrapper's "pid_t child" may be clobbered by longjmp():
+ * only the forked child longjmp()s, and it never reads that variable.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define NPAGES 16UL
+#define MS 1000000ULL
+#define US 1000ULL
+/* A fault that does not wait for the hold takes far less than this. */
+#define NO_WAIT_NS (50 * MS)
+
+#define S(s, name) ((s)->v[VMB_STAT_##name])
+#define C(f, name) ((f)->v[VMB_CTR_##name])
+
+FIXTURE(inj) {
+	struct vmb_map m;
+	long page;
+	int per_vma_lock;
+	int accounting;
+};
+
+FIXTURE_VARIANT(inj) {
+	enum vmb_map_type type;
+};
+
+FIXTURE_VARIANT_ADD(inj, anon) {
+	.type = VMB_MAP_ANON,
+};
+
+FIXTURE_VARIANT_ADD(inj, memfd) {
+	.type = VMB_MAP_MEMFD,
+};
+
+FIXTURE_VARIANT_ADD(inj, tmpfs) {
+	.type = VMB_MAP_TMPFS,
+};
+
+FIXTURE_VARIANT_ADD(inj, ramfs) {
+	.type = VMB_MAP_RAMFS,
+};
+
+static int inj_prepare(struct _test_data_inj *self, size_t i);
+static bool inj_meets(enum vmb_map_type type);
+static void inj_reset(void);
+static bool inj_writer_waits(struct _test_data_inj *self,
+			     enum vmb_map_type type);
+static void inj_check_path(struct __test_metadata *_metadata,
+			   struct _test_data_inj *self, enum vmb_map_type type,
+			   const struct vmb_faults *f);
+
+FIXTURE_SETUP(inj)
+{
+	int ret;
+
+	if (vmb_loaded())
+		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
+	if (vmb_has_feature(INJ_FEATURE) != 1)
+		SKIP(return, "no %s in features", INJ_FEATURE);
+	self->page = vmb_page_size();
+	self->per_vma_lock = vmb_has_feature("per_vma_lock") == 1;
+	self->accounting = vmb_has_feature("fault_accounting") == 1;
+	ret = vmb_map_create(&self->m, variant->type, NPAGES);
+	if (ret == -ENODEV || ret == -EPERM)
+		SKIP(return, "cannot mount the filesystem: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+	vmb_map_fill(&self->m, 0, NPAGES);
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	inj_reset();
+}
+
+FIXTURE_TEARDOWN(inj)
+{
+	vmb_inj_disarm(INJ);
+	inj_reset();
+	vmb_set_target(0);
+	vmb_map_destroy(&self->m);
+}
+
+/*
+ * One hold of hold_us over the whole range with a fault on page 1 in it.
+ * Returns 1 when the fault began inside the hold, with *late_ns (how long
+ * after the hold's nominal end the fault finished) and *wake_ns (how long
+ * after the injector's release); 0 when the poll came too late to fault
+ * inside the hold; -errno on error.
+ */
+static int hold_and_fault(struct __test_metadata *_metadata,
+			  struct _test_data_inj *self, uint64_t hold_us,
+			  int64_t *late_ns, int64_t *wake_ns,
+			  struct vmb_inj_stats *st)
+{
+	uint64_t start, t0, t1, hold_end;
+	volatile char *p = self->m.mem + self->page;
+	int ret;
+
+	ret = inj_prepare(self, 1);
+	if (ret)
+		return ret;
+	ret = vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0, 1);
+	if (!ret)
+		ret = vmb_inj_arm(INJ);
+	if (!ret)
+		ret = vmb_inj_wait_holding(INJ, 5000, &start);
+	if (ret == -ENOENT) {	/* over before the poll saw it */
+		ret = vmb_inj_wait_disarmed(INJ, 5000);
+		return ret ? ret : vmb_inj_read_stats(INJ, st);
+	}
+	if (ret)
+		return ret;
+	t0 = vmb_now_ns();
+	(void)*p;
+	t1 = vmb_now_ns();
+	ret = vmb_inj_wait_disarmed(INJ, 5000);
+	if (!ret)
+		ret = vmb_inj_read_stats(INJ, st);
+	if (ret)
+		return ret;
+	hold_end = start + hold_us * US;
+	if (t0 >= hold_end)
+		return 0;
+	/* It began in the hold: it cannot end before the hold does. */
+	EXPECT_GE(t1, hold_end)
+		TH_LOG("fault ended %" PRIu64 " ns before the hold",
+		       hold_end - t1);
+	*late_ns = (int64_t)(t1 - hold_end);
+	*wake_ns = (int64_t)t1 - S(st, hold_end_ns);
+	return 1;
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Holds of hold_us with a fault in each: the fault waits the hold out,
+ * and the hold lasts hold_us within 5% (median of 20). The VM's vCPUs
+ * are host threads: on a loaded host a batch can be off by the host's
+ * scheduling alone, so a second batch is taken before failing. How late
+ * the fault finishes after the hold is the kernel's wake-up path plus,
+ * under TCG, the emulator's: logged, and held to the same 5% only with
+ * VMB_STRICT_TIMING=1 in the environment (KVM).
+ */
+static bool hold_batch(struct __test_metadata *_metadata,
+		       struct _test_data_inj *self, uint64_t hold_us)
+{
+	int64_t late[20], wake[20], held[20];
+	const char *strict = getenv("VMB_STRICT_TIMING");
+	struct vmb_inj_stats st;
+	int i, n = 0, ret;
+
+	/* Under TCG the poll may miss a 1 ms hold: try until 20 land. */
+	for (i = 0; i < 80 && n < 20; i++) {
+		ret = hold_and_fault(_metadata, self, hold_us, &late[n],
+				     &wake[n], &st);
+		EXPECT_LE(0, ret) TH_LOG("hold %d: %s", i, strerror(-ret));
+		if (ret < 0)
+			return false;
+		if (ret) {
+			held[n] = S(&st, last_hold_us);
+			EXPECT_GE(held[n], (int64_t)hold_us);
+			n++;
+		}
+		EXPECT_EQ(0, S(&st, errors));
+	}
+	EXPECT_GE(n, 10) TH_LOG("only %d of %d faults began inside the hold",
+				n, i);
+	if (n < 10)
+		return false;
+	qsort(late, n, sizeof(late[0]), cmp_s64);
+	qsort(wake, n, sizeof(wake[0]), cmp_s64);
+	qsort(held, n, sizeof(held[0]), cmp_s64);
+	TH_LOG("hold_us %" PRIu64 ", %d of %d faults in the hold: hold measured min/median/max %" PRId64 "/%" PRId64 "/%" PRId64 " us",
+	       hold_us, n, i, held[0], held[n / 2], held[n - 1]);
+	TH_LOG("fault end after the hold's nominal end %" PRId64 "/%" PRId64 "/%" PRId64 " us, after the release %" PRId64 "/%" PRId64 "/%" PRId64 " us",
+	       late[0] / 1000, late[n / 2] / 1000, late[n - 1] / 1000,
+	       wake[0] / 1000, wake[n / 2] / 1000, wake[n - 1] / 1000);
+	if (strict && !strcmp(strict, "1") &&
+	    late[n / 2] > (int64_t)(hold_us * US / 20)) {
+		TH_LOG("median fault wait beyond 5%% of hold_us");
+		return false;
+	}
+	return held[n / 2] <= (int64_t)(hold_us + hold_us / 20);
+}
+
+static void hold_accuracy(struct __test_metadata *_metadata,
+			  struct _test_data_inj *self, enum vmb_map_type type,
+			  uint64_t hold_us)
+{
+	if (!inj_meets(type))
+		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
+	if (hold_batch(_metadata, self, hold_us))
+		return;
+	TH_LOG("beyond 5%% of hold_us: a second batch");
+	EXPECT_TRUE(hold_batch(_metadata, self, hold_us))
+		TH_LOG("median hold beyond 5%% of hold_us twice");
+}
+
+TEST_F_TIMEOUT(inj, hold_1ms, 120)
+{
+	hold_accuracy(_metadata, self, variant->type, 1000);
+}
+
+TEST_F_TIMEOUT(inj, hold_10ms, 120)
+{
+	hold_accuracy(_metadata, self, variant->type, 10000);
+}
+
+/* The fault path the kernel takes for a fault that waits on the hold. */
+TEST_F_TIMEOUT(inj, fault_path, 60)
+{
+	uint64_t start, hold_us = 100000;
+	volatile char *p = self->m.mem + self->page;
+	struct vmb_faults f;
+	uint64_t t0, t1;
+
+	if (!inj_meets(variant->type))
+		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
+	if (!self->accounting)
+		SKIP(return, "no fault_accounting in features");
+	ASSERT_EQ(0, inj_prepare(self, 1));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0,
+				   1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ASSERT_EQ(0, vmb_reset());
+	t0 = vmb_now_ns();
+	(void)*p;
+	t1 = vmb_now_ns();
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++)
+		if (f.v[i])
+			TH_LOG("%s %" PRIu64, vmb_counter_names[i], f.v[i]);
+	ASSERT_LT(t0, start + hold_us * US) TH_LOG("polled too late");
+	EXPECT_GE(t1, start + hold_us * US);
+	EXPECT_GE(C(&f, faults), 1UL);
+	inj_check_path(_metadata, self, variant->type, &f);
+}
+
+/* A fault outside the range does not wait. */
+TEST_F_TIMEOUT(inj, outside_no_wait, 60)
+{
+	uint64_t start, hold_us = 500000, ns;
+	size_t half = NPAGES / 2;
+
+	ASSERT_EQ(0, inj_prepare(self, NPAGES - 1));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, half * self->page,
+				   hold_us, 0, 1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ns = vmb_map_touch_ns(self->m.mem, NPAGES - 1);
+	EXPECT_LT(vmb_now_ns(), start + hold_us * US) TH_LOG("polled too late");
+	EXPECT_LT(ns, NO_WAIT_NS) TH_LOG("outside fault took %" PRIu64 " us",
+					 ns / 1000);
+	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+}
+
+/* What a hold counts: present pages held, absent ones counted. */
+TEST_F_TIMEOUT(inj, stats_count, 60)
+{
+	struct vmb_map m2;
+	struct vmb_inj_stats st;
+	size_t half = NPAGES / 2;
+
+	/* A second mapping of the same type, half of it populated. */
+	ASSERT_EQ(0, vmb_map_create(&m2, variant->type, NPAGES));
+	vmb_map_fill(&m2, 0, half);
+	ASSERT_EQ(0, vmb_inj_setup(INJ, m2.mem, m2.len, 1000, 0, 3));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 10000));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(3, S(&st, holds));
+	EXPECT_EQ((int64_t)half, S(&st, folios_held));
+	EXPECT_EQ((int64_t)(NPAGES - half), S(&st, folios_absent));
+	EXPECT_EQ(0, S(&st, errors));
+	EXPECT_EQ(0, S(&st, holding));
+	EXPECT_GE(S(&st, last_hold_us), 1000);
+	EXPECT_EQ(0UL, vmb_map_check(m2.mem, 0, half));
+	vmb_map_destroy(&m2);
+}
+
+/* The largest range: VMB_LEN_MAX, every page held. */
+TEST_F_TIMEOUT(inj, max_len, 180)
+{
+	size_t npages = VMB_LEN_MAX / self->page;
+	struct vmb_inj_stats st;
+	struct vmb_map big;
+
+	if (variant->type != VMB_MAP_ANON && variant->type != VMB_MAP_MEMFD)
+		SKIP(return, "anon and memfd are enough");
+	ASSERT_EQ(0, vmb_map_create(&big, variant->type, npages));
+	vmb_map_fill(&big, 0, npages);
+	ASSERT_EQ(0, vmb_inj_setup(INJ, big.mem, big.len, 1000, 0, 1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 120000));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(1, S(&st, holds));
+	EXPECT_EQ((int64_t)npages, S(&st, folios_held));
+	EXPECT_EQ(0, S(&st, folios_absent));
+	EXPECT_EQ(0UL, vmb_map_check(big.mem, 0, npages));
+	vmb_map_destroy(&big);
+}
+
+/* Every bad write gets its errno, and the injector still works after. */
+TEST_F_TIMEOUT(inj, bad_writes, 60)
+{
+	static const struct {
+		const char *knob, *val;
+		int err;
+	} bad[] = {
+		{ "addr", "0x1001\n", EINVAL },
+		{ "addr", "zz\n", EINVAL },
+		{ "addr", "-1\n", EINVAL },
+		{ "len", "4097\n", EINVAL },
+		{ "len", "1\n", EINVAL },
+		{ "hold_us", "0\n", EINVAL },
+		{ "hold_us", "10000001\n", EINVAL },
+		{ "interval_us", "10000001\n", EINVAL },
+		{ "times", "0\n", EINVAL },
+		{ "times", "-2\n", EINVAL },
+		{ "times", "1000000001\n", EINVAL },
+		{ "times", "1x\n", EINVAL },
+		{ "enable", "2\n", EINVAL },
+		{ "enable", "yes\n", EINVAL },
+		{ "stats", "0\n", EACCES },
+	};
+	static const char *const busy[] = {
+		"addr", "len", "hold_us", "interval_us", "times",
+	};
+	char val[64], *p;
+	struct vmb_inj_stats st;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = vmb_inj_write(INJ, bad[i].knob, bad[i].val);
+		EXPECT_EQ(-bad[i].err, ret)
+			TH_LOG("%s := %s", bad[i].knob, bad[i].val);
+	}
+	snprintf(val, sizeof(val), "%lu\n", VMB_LEN_MAX + self->page);
+	EXPECT_EQ(-EINVAL, vmb_inj_write(INJ, "len", val));
+
+	/* Arming: no target, empty range, holes, two VMAs. */
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 1));
+	ASSERT_EQ(0, vmb_set_target(0));
+	EXPECT_EQ(-ESRCH, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, vmb_inj_write(INJ, "len", "0\n"));
+	EXPECT_EQ(-EINVAL, vmb_inj_arm(INJ));
+
+	p = mmap(NULL, 3 * self->page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, munmap(p + 2 * self->page, self->page));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, p + 2 * self->page, self->page, 1000,
+				   0, 1));
+	EXPECT_EQ(-EFAULT, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, p, 3 * self->page, 1000, 0, 1));
+	EXPECT_EQ(-EFAULT, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, mprotect(p + self->page, self->page, PROT_READ));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, p, 2 * self->page, 1000, 0, 1));
+	EXPECT_EQ(-EINVAL, vmb_inj_arm(INJ));
+	munmap(p, 2 * self->page);
+	EXPECT_EQ(0, vmb_inj_armed(INJ));
+
+	/* Armed: the range and timing are fixed. */
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 1000,
+				   -1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	EXPECT_EQ(1, vmb_inj_armed(INJ));
+	for (i = 0; i < ARRAY_SIZE(busy); i++) {
+		ASSERT_LT(0, vmb_inj_read(INJ, busy[i], val, sizeof(val)));
+		EXPECT_EQ(-EBUSY, vmb_inj_write(INJ, busy[i], val))
+			TH_LOG("%s := %s while armed", busy[i], val);
+	}
+	EXPECT_EQ(-EBUSY, vmb_inj_arm(INJ));
+	EXPECT_EQ(0, vmb_inj_disarm(INJ));
+	EXPECT_EQ(0, vmb_inj_disarm(INJ));
+	EXPECT_EQ(0, vmb_inj_armed(INJ));
+
+	/* Still works. */
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 2));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(2, S(&st, holds));
+	EXPECT_EQ((int64_t)NPAGES, S(&st, folios_held));
+	EXPECT_EQ(0, S(&st, errors));
+}
+
+/* Until disarmed, long holds back to back. */
+static void arm_long(struct __test_metadata *_metadata,
+		     struct _test_data_inj *self, uint64_t hold_us)
+{
+	uint64_t start;
+
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us,
+				   1000, -1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+}
+
+/* The injector disarms itself when the range goes away. */
+static void expect_gone(struct __test_metadata *_metadata, int err)
+{
+	struct vmb_inj_stats st;
+
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 15000));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(0, S(&st, holding));
+	if (err) {
+		EXPECT_EQ(1, S(&st, errors));
+		EXPECT_EQ(err, S(&st, last_error));
+	}
+	TH_LOG("holds %" PRId64 " cut_short %" PRId64 " last_hold_us %" PRId64,
+	       S(&st, holds), S(&st, cut_short), S(&st, last_hold_us));
+}
+
+TEST_F_TIMEOUT(inj, munmap_in_hold, 60)
+{
+	uint64_t t0;
+
+	arm_long(_metadata, self, 2000000);
+	t0 = vmb_now_ns();
+	ASSERT_EQ(0, munmap(self->m.mem, self->m.len));
+	self->m.mem = NULL;
+	TH_LOG("munmap() took %" PRIu64 " us", (vmb_now_ns() - t0) / 1000);
+	expect_gone(_metadata, EFAULT);
+}
+
+TEST_F_TIMEOUT(inj, mremap_in_hold, 60)
+{
+	char *to;
+
+	to = mmap(NULL, self->m.len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
+	ASSERT_NE(MAP_FAILED, to);
+	arm_long(_metadata, self, 2000000);
+	to = mremap(self->m.mem, self->m.len, self->m.len,
+		    MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	ASSERT_NE(MAP_FAILED, to);
+	self->m.mem = to;
+	expect_gone(_metadata, EFAULT);
+	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+}
+
+/* The target, a child sharing our mapping or with its own, is killed. */
+TEST_F_TIMEOUT(inj, target_exits, 60)
+{
+	int pfd[2], status;
+	uint64_t t0;
+	char *addr;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct vmb_map m;
+
+		/* Its own mapping of the same kind, on our file if any. */
+		if (self->m.fd >= 0) {
+			addr = mmap(NULL, self->m.len, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, self->m.fd, 0);
+		} else {
+			addr = vmb_map_create(&m, VMB_MAP_ANON, NPAGES) ?
+				       MAP_FAILED : m.mem;
+			if (addr != MAP_FAILED)
+				vmb_map_fill(&m, 0, NPAGES);
+		}
+		if (write(pfd[1], &addr, sizeof(addr)) != sizeof(addr))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	ASSERT_EQ((ssize_t)sizeof(addr), read(pfd[0], &addr, sizeof(addr)));
+	ASSERT_NE(MAP_FAILED, addr);
+	ASSERT_EQ(0, vmb_set_target(pid));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, addr, self->m.len, 2000000, 1000, -1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &t0));
+	t0 = vmb_now_ns();
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("the target took %" PRIu64 " us to die",
+	       (vmb_now_ns() - t0) / 1000);
+	expect_gone(_metadata, 0);
+	/* Our own mapping, shared or not, is intact. */
+	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+}
+
+struct toucher {
+	volatile char *p;
+	uint64_t ns;
+};
+
+static void *touch_thread(void *arg)
+{
+	struct toucher *t = arg;
+	uint64_t t0 = vmb_now_ns();
+
+	(void)*t->p;
+	t->ns = vmb_now_ns() - t0;
+	return NULL;
+}
+
+static uint64_t time_mmap(void)
+{
+	uint64_t t0 = vmb_now_ns();
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	return vmb_now_ns() - t0;
+}
+
+/*
+ * Seed 001: an mmap() writer during a hold. With no fault waiting it never
+ * waits: the injector does not hold mmap_lock. With a fault waiting on
+ * the hold, it waits only if that fault waits holding mmap_lock.
+ */
+TEST_F_TIMEOUT(inj, mmap_writer, 60)
+{
+	uint64_t start, hold_us = 500000, alone, behind;
+	struct toucher t = { .p = self->m.mem + self->page };
+	pthread_t th;
+
+	if (!inj_meets(variant->type))
+		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
+	ASSERT_EQ(0, inj_prepare(self, 1));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0,
+				   1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	alone = time_mmap();
+	ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
+	/* Let it reach migration_entry_wait(). */
+	usleep(50000);
+	behind = time_mmap();
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_LT(vmb_now_ns(), start + 2 * hold_us * US)
+		TH_LOG("too slow to be inside the hold");
+	TH_LOG("mmap()+munmap() during the hold: %" PRIu64 " us alone, %" PRIu64 " us with a fault waiting (which took %" PRIu64 " us)",
+	       alone / 1000, behind / 1000, t.ns / 1000);
+	EXPECT_LT(alone, NO_WAIT_NS);
+	EXPECT_GE(t.ns, 300 * MS);
+	if (inj_writer_waits(self, variant->type)) {
+		EXPECT_GE(behind, 100 * MS);
+	} else {
+		EXPECT_LT(behind, NO_WAIT_NS);
+	}
+}
+
+static int run(const char *cmd)
+{
+	int status = system(cmd);
+
+	return status == -1 ? -errno : WIFEXITED(status) ?
+		WEXITSTATUS(status) : 128;
+}
+
+/* rmmod while armed, then load again. Runs once: not per mapping type. */
+TEST_F_TIMEOUT(inj, rmmod_armed, 60)
+{
+	uint64_t t0;
+
+	if (variant->type != VMB_MAP_MEMFD)
+		SKIP(return, "once is enough (memfd)");
+	arm_long(_metadata, self, 2000000);
+	t0 = vmb_now_ns();
+	ASSERT_EQ(0, run("rmmod vmalock_bench"));
+	TH_LOG("rmmod took %" PRIu64 " us", (vmb_now_ns() - t0) / 1000);
+	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+	ASSERT_EQ(0, run("modprobe vmalock_bench"));
+	ASSERT_EQ(0, vmb_loaded());
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, vmb_inj_armed(INJ));
+}
+
+struct racer {
+	int id;
+	void *addr;
+	size_t len;
+	int iters;
+	int bad;	/* the first unexpected -errno */
+};
+
+static void *race_thread(void *p)
+{
+	struct racer *r = p;
+	char buf[32];
+	int i, ret;
+
+	for (i = 0; i < r->iters && !r->bad; i++) {
+		switch (r->id) {
+		case 0:
+			ret = vmb_inj_arm(INJ);
+			if (!ret || ret == -EBUSY)
+				ret = vmb_inj_disarm(INJ);
+			break;
+		case 1:
+			ret = vmb_inj_setup(INJ, r->addr, r->len, 100, 100, -1);
+			break;
+		default:
+			ret = vmb_inj_arm(INJ);
+			if (!ret || ret == -EBUSY)
+				ret = vmb_inj_read(INJ, "stats", buf,
+						   sizeof(buf)) < 0 ? -EIO : 0;
+			break;
+		}
+		if (ret && ret != -EBUSY)
+			r->bad = ret;
+	}
+	return NULL;
+}
+
+/* Three writers race on the knobs: only 0 or EBUSY, never a splat. */
+TEST_F_TIMEOUT(inj, racing_writers, 120)
+{
+	struct racer r[3];
+	pthread_t t[3];
+	struct vmb_inj_stats st;
+	int i;
+
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 100, 100,
+				   -1));
+	for (i = 0; i < 3; i++) {
+		r[i] = (struct racer){ .id = i, .addr = self->m.mem,
+				       .len = self->m.len, .iters = 300 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, race_thread, &r[i]));
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, r[i].bad) TH_LOG("racer %d: %s", i,
+					      strerror(-r[i].bad));
+	}
+	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 1));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(1, S(&st, holds));
+	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+}
+
+#endif /* _INJ_TESTS_H */
