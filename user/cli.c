@@ -45,6 +45,17 @@ static const struct {
 	{ "plot", VMB_CMD_PLOT,
 	  "usage: vmalock-bench plot A.json [B.json...] -o OUT.svg|OUT.png [--role ROLE]\n"
 	  "Latency CDFs, one panel per scenario, one curve per run (gnuplot).\n" },
+	{ "report", VMB_CMD_REPORT,
+	  "usage: vmalock-bench report A.json B.json... -o DIR [--no-plots] [--wall S]\n"
+	  "The kernel A/B report (scripts/ab): one file per configuration (a\n"
+	  "kernel, or a kernel run with --force-mmap-lock); writes DIR/report.md\n"
+	  "with a summary line per seed claim (expected direction observed or\n"
+	  "not), a table per scenario and thread count (ratios to A, '*' when\n"
+	  "Welch's t-test over repeats gives p < 0.05), and DIR/cdf-*.svg.\n"
+	  "  -o, --output DIR   directory to write (created if missing)\n"
+	  "      --no-plots     no gnuplot: tables and summary only\n"
+	  "      --wall S       the A/B's wall time in seconds, checked against\n"
+	  "                     its 3-minute target in the summary\n" },
 	{ "check", VMB_CMD_CHECK,
 	  "usage: vmalock-bench check [--debugfs DIR]\n"
 	  "Read the module's version and features; say what each scenario lacks.\n" },
@@ -58,6 +69,7 @@ static const char top_usage[] =
 	"  run       run scenarios\n"
 	"  compare   compare JSON results of runs\n"
 	"  plot      latency CDFs of JSON results\n"
+	"  report    kernel A/B report (markdown and plots) of JSON results\n"
 	"  check     what this kernel and module lack for each scenario\n"
 	"'vmalock-bench COMMAND --help' for a command's options; --version.\n";
 
@@ -120,7 +132,7 @@ static int parse_threads(struct vmb_opts *o, const char *arg)
 
 enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
-	O_TRACE, O_DEBUGFS, O_ROLE
+	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL
 };
 
 static const struct option longopts[] = {
@@ -142,6 +154,8 @@ static const struct option longopts[] = {
 	{ "debugfs", required_argument, NULL, O_DEBUGFS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "role", required_argument, NULL, O_ROLE },
+	{ "no-plots", no_argument, NULL, O_NOPLOTS },
+	{ "wall", required_argument, NULL, O_WALL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -153,7 +167,10 @@ static bool allowed(enum vmb_cmd cmd, int c)
 	case O_DEBUGFS:
 		return true;
 	case 'o':
-		return cmd == VMB_CMD_PLOT;
+		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_REPORT;
+	case O_NOPLOTS:
+	case O_WALL:
+		return cmd == VMB_CMD_REPORT;
 	case O_ROLE:
 		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_COMPARE;
 	default:
@@ -214,7 +231,7 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			o->cmd = cmds[i].cmd;
 	if (o->cmd == VMB_CMD_NONE)
 		return vmb_fail(-EINVAL,
-				"unknown command '%s'; the commands are list, run, compare, plot, check (see 'vmalock-bench --help')",
+				"unknown command '%s'; the commands are list, run, compare, plot, report, check (see 'vmalock-bench --help')",
 				arg0);
 	argc--;
 	argv++;
@@ -317,6 +334,14 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 						 "victim, bystander, bystander_base, writer, writer_base or injector");
 			o->role = optarg;
 			break;
+		case O_NOPLOTS:
+			o->no_plots = true;
+			break;
+		case O_WALL:
+			if (vmb_parse_double(optarg, 0.001, 86400 * 7, &o->wall_s))
+				return bad_value(o->cmd, "--wall", optarg,
+						 "seconds, 0.001..604800");
+			break;
 		}
 	}
 	if (have_dur && o->iterations_set)
@@ -341,6 +366,7 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			break;
 		case VMB_CMD_COMPARE:
 		case VMB_CMD_PLOT:
+		case VMB_CMD_REPORT:
 			if (o->nfiles == VMB_MAX_FILES)
 				return vmb_fail(-EINVAL,
 						"%s: at most %d files", arg0,
@@ -359,6 +385,12 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 	if (o->cmd == VMB_CMD_PLOT && !o->nfiles)
 		return vmb_fail(-EINVAL,
 				"plot: give at least one JSON file written by 'run --json'");
+	if (o->cmd == VMB_CMD_REPORT && !o->nfiles)
+		return vmb_fail(-EINVAL,
+				"report: give the JSON file of each configuration, e.g. 'vmalock-bench report 6.1.json 6.12.json -o DIR'");
+	if (o->cmd == VMB_CMD_REPORT && !o->output)
+		return vmb_fail(-EINVAL,
+				"report: give the output directory with -o DIR");
 	if (o->cmd == VMB_CMD_PLOT && !o->output)
 		return vmb_fail(-EINVAL,
 				"plot: give the output file with -o OUT.svg or -o OUT.png");

@@ -323,12 +323,12 @@ static int load_result(const struct vmb_jval *j, struct vmb_result *r)
 
 int vmb_load_results(const char *path, struct vmb_loaded *out)
 {
-	const struct vmb_jval *results, *tool;
+	const struct vmb_jval *results, *tool, *settings, *v;
 	struct vmb_jval root;
 	struct stat st;
 	char *text;
 	size_t i;
-	int ret;
+	int ret, k;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->path, sizeof(out->path), "%s", path);
@@ -360,8 +360,19 @@ int vmb_load_results(const char *path, struct vmb_loaded *out)
 		 vmb_json_get(vmb_json_get(&root, "kernel"), "release"));
 	copy_str(out->modversion, sizeof(out->modversion),
 		 vmb_json_get(vmb_json_get(&root, "module"), "version"));
-	out->hold_us = (uint64_t)vmb_json_num(vmb_json_get(&root, "settings"),
-					      "hold_us", 0);
+	settings = vmb_json_get(&root, "settings");
+	out->hold_us = (uint64_t)vmb_json_num(settings, "hold_us", 0);
+	out->repeat = (int)vmb_json_num(settings, "repeat", 1);
+	v = vmb_json_get(settings, "force_mmap_lock");
+	out->force_mmap_lock = v && v->t == VMB_J_BOOL && v->b;
+	v = vmb_json_get(vmb_json_get(&root, "module"), "present");
+	out->module_present = v && v->t == VMB_J_BOOL && v->b;
+	v = vmb_json_get(vmb_json_get(&root, "module"), "features");
+	for (i = 0; v && v->t == VMB_J_ARR && i < v->n; i++)
+		for (k = 0; k < VMB_F_NR; k++)
+			if (v->items[i].t == VMB_J_STR &&
+			    !strcmp(v->items[i].str, vmb_feature_names[k]))
+				out->features |= 1U << k;
 	out->res = calloc(results->n ? results->n : 1, sizeof(*out->res));
 	if (!out->res) {
 		vmb_json_free(&root);

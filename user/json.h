@@ -36,6 +36,10 @@ struct vmb_loaded {
 	char release[128];
 	char modversion[64];
 	uint64_t hold_us;
+	int repeat;		/* settings.repeat */
+	bool force_mmap_lock;	/* settings.force_mmap_lock */
+	bool module_present;
+	uint32_t features;	/* module.features, bit per enum vmb_feature */
 	struct vmb_result *res;
 	size_t n;
 };

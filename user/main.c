@@ -42,6 +42,9 @@ int main(int argc, char **argv)
 	case VMB_CMD_PLOT:
 		ret = vmb_cmd_plot(&o);
 		break;
+	case VMB_CMD_REPORT:
+		ret = vmb_cmd_report(&o);
+		break;
 	default:
 		ret = -EINVAL;
 	}

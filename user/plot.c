@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "plot.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -65,49 +65,21 @@ static int run_gnuplot(const char *script)
 	return 0;
 }
 
-int vmb_cmd_plot(const struct vmb_opts *o)
+int vmb_plot_cdfs(const struct vmb_loaded *L, const char *const *labels,
+		  int nf, const struct vmb_plot_panel *panels, int np,
+		  const char *title, const char *output, int *ncurves)
 {
-	struct vmb_loaded L[VMB_MAX_FILES];
-	const char *names[256];
 	char dir[] = "/tmp/vmalock-bench-plot.XXXXXX", path[512];
-	int role = VMB_ROLE_VICTIM, nf = 0, nn = 0, i, f, ndata = 0;
+	int i, f, ndata = 0, ret = 0;
 	size_t k;
-	FILE *s = NULL;
-	int ret = 0;
+	FILE *s;
 
-	for (i = 0; i < VMB_ROLE_NR; i++)
-		if (!strcmp(o->role, vmb_role_names[i]))
-			role = i;
-	if (!ends_with(o->output, ".svg") && !ends_with(o->output, ".png"))
+	if (!ends_with(output, ".svg") && !ends_with(output, ".png"))
 		return vmb_fail(-EINVAL,
 				"plot: output '%s' must end in .svg or .png",
-				o->output);
-	for (nf = 0; nf < o->nfiles; nf++) {
-		ret = vmb_load_results(o->files[nf], &L[nf]);
-		if (ret)
-			goto out;
-	}
-	for (f = 0; f < nf; f++)
-		for (k = 0; k < L[f].n; k++) {
-			const struct vmb_result *r = &L[f].res[k];
-
-			if (r->status != VMB_OK || !r->roles[role].present)
-				continue;
-			for (i = 0; i < nn; i++)
-				if (!strcmp(names[i], r->scenario))
-					break;
-			if (i == nn && nn < 256)
-				names[nn++] = r->scenario;
-		}
-	if (!nn) {
-		ret = vmb_fail(-ENODATA, "plot: no successful run with role '%s' in the files",
-			       o->role);
-		goto out;
-	}
-	if (!mkdtemp(dir)) {
-		ret = vmb_fail(-errno, "plot: cannot create a directory in /tmp");
-		goto out;
-	}
+				output);
+	if (!mkdtemp(dir))
+		return vmb_fail(-errno, "plot: cannot create a directory in /tmp");
 	snprintf(path, sizeof(path), "%s/plot.gp", dir);
 	s = fopen(path, "w");
 	if (!s) {
@@ -115,16 +87,17 @@ int vmb_cmd_plot(const struct vmb_opts *o)
 		goto out;
 	}
 	fprintf(s, "set terminal %s size 1200,%d\nset output '%s'\n",
-		ends_with(o->output, ".svg") ? "svg" : "pngcairo",
-		360 * ((nn + 1) / 2), o->output);
-	fprintf(s, "set multiplot layout %d,%d title '%s latency CDF'\n",
-		(nn + 1) / 2, nn > 1 ? 2 : 1, o->role);
+		ends_with(output, ".svg") ? "svg" : "pngcairo",
+		360 * ((np + 1) / 2), output);
+	fprintf(s, "set multiplot layout %d,%d title '%s' noenhanced\n",
+		(np + 1) / 2, np > 1 ? 2 : 1, title);
 	fprintf(s, "set logscale x\nset xlabel 'latency (ns)'\nset ylabel 'fraction'\n"
 		   "set yrange [0:1]\nset key bottom right font ',8'\nset grid\n");
-	for (i = 0; i < nn; i++) {
+	for (i = 0; i < np; i++) {
+		const struct vmb_plot_panel *p = &panels[i];
 		int curves = 0;
 
-		fprintf(s, "set title '%s' noenhanced\nplot ", names[i]);
+		fprintf(s, "set title '%s' noenhanced\nplot ", p->title);
 		for (f = 0; f < nf; f++) {
 			int t, done[VMB_MAX_VICTIMS + 1] = { 0 };
 
@@ -135,7 +108,7 @@ int vmb_cmd_plot(const struct vmb_opts *o)
 
 				t = r->threads;
 				if (r->status != VMB_OK ||
-				    strcmp(r->scenario, names[i]) || t < 0 ||
+				    strcmp(r->scenario, p->scenario) || t < 0 ||
 				    t > VMB_MAX_VICTIMS || done[t])
 					continue;
 				done[t] = 1;
@@ -143,8 +116,8 @@ int vmb_cmd_plot(const struct vmb_opts *o)
 				for (m = k; m < L[f].n; m++)
 					if (L[f].res[m].status == VMB_OK &&
 					    L[f].res[m].threads == t &&
-					    !strcmp(L[f].res[m].scenario, names[i]))
-						vmb_hist_merge(&h, &L[f].res[m].roles[role].h);
+					    !strcmp(L[f].res[m].scenario, p->scenario))
+						vmb_hist_merge(&h, &L[f].res[m].roles[p->role].h);
 				if (!h.count)
 					continue;
 				snprintf(path, sizeof(path), "%s/d%d.dat", dir,
@@ -153,8 +126,7 @@ int vmb_cmd_plot(const struct vmb_opts *o)
 				if (ret)
 					goto out;
 				fprintf(s, "%s'%s' using 1:2 with steps title '%s t=%d' noenhanced",
-					curves++ ? ", " : "", path,
-					L[f].path, t);
+					curves++ ? ", " : "", path, labels[f], t);
 			}
 		}
 		if (!curves)
@@ -170,23 +142,74 @@ int vmb_cmd_plot(const struct vmb_opts *o)
 	s = NULL;
 	snprintf(path, sizeof(path), "%s/plot.gp", dir);
 	ret = run_gnuplot(path);
-	if (!ret) {
-		for (i = 0; i < ndata; i++) {
-			snprintf(path, sizeof(path), "%s/d%d.dat", dir, i);
-			unlink(path);
-		}
-		snprintf(path, sizeof(path), "%s/plot.gp", dir);
-		unlink(path);
-		rmdir(dir);
-		printf("wrote %s (%d scenarios, %d curves)\n", o->output, nn,
-		       ndata);
-	} else {
-		fprintf(stderr, "vmalock-bench: gnuplot script and data kept in %s\n",
-			dir);
-	}
 out:
 	if (s)
 		fclose(s);
+	if (ret) {
+		fprintf(stderr, "vmalock-bench: gnuplot script and data kept in %s\n",
+			dir);
+		return ret;
+	}
+	for (i = 0; i < ndata; i++) {
+		snprintf(path, sizeof(path), "%s/d%d.dat", dir, i);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/plot.gp", dir);
+	unlink(path);
+	rmdir(dir);
+	if (ncurves)
+		*ncurves = ndata;
+	return 0;
+}
+
+int vmb_cmd_plot(const struct vmb_opts *o)
+{
+	struct vmb_loaded L[VMB_MAX_FILES];
+	struct vmb_plot_panel panels[256];
+	const char *labels[VMB_MAX_FILES];
+	char title[64];
+	int role = VMB_ROLE_VICTIM, nf = 0, nn = 0, i, f, ncurves = 0;
+	size_t k;
+	int ret = 0;
+
+	for (i = 0; i < VMB_ROLE_NR; i++)
+		if (!strcmp(o->role, vmb_role_names[i]))
+			role = i;
+	if (!ends_with(o->output, ".svg") && !ends_with(o->output, ".png"))
+		return vmb_fail(-EINVAL,
+				"plot: output '%s' must end in .svg or .png",
+				o->output);
+	for (nf = 0; nf < o->nfiles; nf++) {
+		ret = vmb_load_results(o->files[nf], &L[nf]);
+		if (ret)
+			goto out;
+		labels[nf] = L[nf].path;
+	}
+	for (f = 0; f < nf; f++)
+		for (k = 0; k < L[f].n; k++) {
+			const struct vmb_result *r = &L[f].res[k];
+
+			if (r->status != VMB_OK || !r->roles[role].present)
+				continue;
+			for (i = 0; i < nn; i++)
+				if (!strcmp(panels[i].scenario, r->scenario))
+					break;
+			if (i == nn && nn < (int)VMB_ARRAY_SIZE(panels))
+				panels[nn++] = (struct vmb_plot_panel){
+					r->scenario, role, r->scenario };
+		}
+	if (!nn) {
+		ret = vmb_fail(-ENODATA, "plot: no successful run with role '%s' in the files",
+			       o->role);
+		goto out;
+	}
+	snprintf(title, sizeof(title), "%s latency CDF", o->role);
+	ret = vmb_plot_cdfs(L, labels, nf, panels, nn, title, o->output,
+			    &ncurves);
+	if (!ret)
+		printf("wrote %s (%d scenarios, %d curves)\n", o->output, nn,
+		       ncurves);
+out:
 	while (nf--)
 		vmb_loaded_free(&L[nf]);
 	return ret;

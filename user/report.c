@@ -9,7 +9,7 @@
 static const double pcts[] = { 50, 90, 99, 99.9 };
 static const char *const pct_names[] = { "p50", "p90", "p99", "p99.9" };
 
-static const char *fmt_ns(char *buf, size_t size, double ns)
+const char *vmb_fmt_ns(char *buf, size_t size, double ns)
 {
 	if (ns < 1e3)
 		snprintf(buf, size, "%.0fns", ns);
@@ -52,7 +52,7 @@ static const char *fmt_pct(char *buf, size_t size,
 {
 	if (!rr)
 		return "-";
-	return fmt_ns(buf, size, pct >= 100 ? (double)rr->h.max :
+	return vmb_fmt_ns(buf, size, pct >= 100 ? (double)rr->h.max :
 			(double)vmb_hist_pct(&rr->h, pct));
 }
 
@@ -139,9 +139,9 @@ void vmb_print_result(FILE *f, const struct vmb_result *res, bool header,
 			continue;
 		}
 		for (k = 0; k < 4; k++)
-			fmt_ns(b[k], sizeof(b[k]),
+			vmb_fmt_ns(b[k], sizeof(b[k]),
 			       (double)vmb_hist_pct(&rr->h, pcts[k]));
-		fmt_ns(b[4], sizeof(b[4]), (double)rr->h.max);
+		vmb_fmt_ns(b[4], sizeof(b[4]), (double)rr->h.max);
 		fprintf(f, "%-30s %3d %3d %-15s %8llu %8s %8s %8s %8s %8s %10.0f\n",
 			res->scenario, res->threads, res->repeat,
 			vmb_role_names[i], (unsigned long long)rr->h.count,

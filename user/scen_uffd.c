@@ -373,6 +373,12 @@ static uint64_t tag(size_t page, size_t obj)
 	return TAG_MAGIC | (uint64_t)page << 12 | obj;
 }
 
+/*
+ * EAGAINs of UFFDIO_MOVE in this run (a source pte or folio that changed
+ * under it): reported, so that a slow move can be told from a retry storm.
+ */
+static atomic_ulong move_eagain;
+
 static int uffd_move(int fd, unsigned long dst, unsigned long src, size_t len)
 {
 	struct uffdio_move mv;
@@ -386,6 +392,7 @@ static int uffd_move(int fd, unsigned long dst, unsigned long src, size_t len)
 			return 0;
 		if (errno != EAGAIN)
 			return -errno;
+		atomic_fetch_add(&move_eagain, 1);
 	}
 }
 
@@ -503,6 +510,7 @@ static int heap_prepare(struct vmb_run *r)
 	hp->state = calloc(hp->npages, sizeof(*hp->state));
 	if (!hp->state)
 		return vmb_fail(-ENOMEM, "uffd-move-vs-copy: page states");
+	atomic_store(&move_eagain, 0);
 	ret = vmb_map_anon(2 * hp->npages * page, true, &hp->from);
 	if (!ret)
 		ret = vmb_map_anon(hp->npages * page, true, &hp->to);
@@ -608,6 +616,9 @@ static int heap_disarm(struct vmb_run *r)
 
 	vmb_add_metric(r->res, "pages_by_handler", (double)hp->by_handler,
 		       false);
+	if (hp->mode == V_MOVE_RECYCLED || hp->mode == V_MOVE_FRESH)
+		vmb_add_metric(r->res, "move_eagain",
+			       (double)atomic_load(&move_eagain), false);
 	return ret;
 }
 

@@ -108,7 +108,8 @@ int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals);
 #define VMB_MAX_VICTIMS 1024
 
 enum vmb_cmd { VMB_CMD_NONE, VMB_CMD_LIST, VMB_CMD_RUN, VMB_CMD_COMPARE,
-	       VMB_CMD_PLOT, VMB_CMD_CHECK, VMB_CMD_HELP, VMB_CMD_VERSION };
+	       VMB_CMD_PLOT, VMB_CMD_CHECK, VMB_CMD_HELP, VMB_CMD_VERSION,
+	       VMB_CMD_REPORT };
 
 struct vmb_opts {
 	enum vmb_cmd cmd;
@@ -133,11 +134,14 @@ struct vmb_opts {
 	const char *trace;
 	bool quiet;
 	bool verbose;		/* every role, not one line per run */
-	/* compare, plot */
+	/* compare, plot, report */
 	const char *files[VMB_MAX_FILES];
 	int nfiles;
 	const char *output;
 	const char *role;
+	/* report */
+	bool no_plots;
+	double wall_s;		/* the A/B's wall time; 0: not given */
 };
 
 int vmb_parse_args(int argc, char **argv, struct vmb_opts *o);
@@ -310,6 +314,8 @@ int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
 int vmb_cmd_run(const struct vmb_opts *o);
 
 /* ---- output (report.c) ---- */
+/* "850ns", "12.3us", "1.05ms", "2.00s" */
+const char *vmb_fmt_ns(char *buf, size_t size, double ns);
 void vmb_print_result(FILE *f, const struct vmb_result *res, bool header,
 		      bool verbose);
 int vmb_write_json(const char *path, const struct vmb_opts *o,
@@ -320,6 +326,7 @@ int vmb_write_csv(const char *path, const struct vmb_result *res, size_t n);
 /* ---- compare, plot, trace, check, list ---- */
 int vmb_cmd_compare(const struct vmb_opts *o);
 int vmb_cmd_plot(const struct vmb_opts *o);
+int vmb_cmd_report(const struct vmb_opts *o);
 int vmb_cmd_list(const struct vmb_opts *o);
 int vmb_cmd_check(const struct vmb_opts *o);
 int vmb_trace_start(const char *file, pid_t *pid);

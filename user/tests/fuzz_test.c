@@ -27,7 +27,6 @@
 #include "libvmb.h"
 
 #define MAX_KNOBS 128
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define REGION_PAGES 64
 
 struct knob {

@@ -33,13 +33,6 @@
 #include "libinj.h"
 #include "libvmb.h"
 
-/*
- * When gcc inlines a short test body into the harness's wrapper, it
- * warns that the wrapper's "pid_t child" may be clobbered by longjmp():
- * only the forked child longjmp()s, and it never reads that variable.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 #define NPAGES 16UL
 #define MS 1000000ULL
 #define US 1000ULL

@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 		close(fd);
 		if (strstr(self->out, "skipped"))
 			SKIP(return, "%s", self->out);
-		ASSERT_NE(0, v) TH_LOG("%s never armed: %s", variant->armed_knob,
+		ASSERT_NE(0ULL, v) TH_LOG("%s never armed: %s", variant->armed_knob,
 				       self->out);
 	}
 	/* Into a hold: the victim faults as soon as it sees one. */
@@ -420,16 +420,16 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	EXPECT_NE(NULL, strstr(self->out, "interrupted"));
 
 	ASSERT_EQ(0, knob_u64("folio_lock/enable", &v));
-	EXPECT_EQ(0, v);
+	EXPECT_EQ(0ULL, v);
 	ASSERT_EQ(0, knob_u64("migration/enable", &v));
-	EXPECT_EQ(0, v);
+	EXPECT_EQ(0ULL, v);
 	if (!knob_u64("swap/read_delay_us", &v))
-		EXPECT_EQ(0, v);
+		EXPECT_EQ(0ULL, v);
 	EXPECT_EQ(0, swap_is_on());
 	ASSERT_EQ(0, knob_u64("target/pid", &v));
-	EXPECT_EQ(0, v);
+	EXPECT_EQ(0ULL, v);
 	if (!knob_u64("target/force_mmap_lock", &v))
-		EXPECT_EQ(0, v);
+		EXPECT_EQ(0ULL, v);
 }
 
 /* ---- a bad option or value names itself ---- */
