@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Output: the human table, JSON (everything), CSV (summaries). */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -271,6 +272,12 @@ int vmb_write_json(const char *path, const struct vmb_opts *o,
 	fputs("\"clock\":\"clock_gettime(CLOCK_MONOTONIC) vDSO\",", f);
 	fprintf(f, "\"clock_cost_ns\":%.3g,\"timing_overhead_ns\":%.3g,",
 		env->clock_cost_ns, env->timing_overhead_ns);
+	/* JSON has no NaN: null when the module cannot count. */
+	if (isnan(env->accounting_overhead_ns))
+		fputs("\"accounting_overhead_ns\":null,", f);
+	else
+		fprintf(f, "\"accounting_overhead_ns\":%.3g,",
+			env->accounting_overhead_ns);
 	fprintf(f, "\"hist_sub_bits\":%d},\"results\":[", VMB_HIST_SUB_BITS);
 	for (i = 0; i < n; i++) {
 		const struct vmb_result *r = &res[i];

@@ -303,6 +303,11 @@ struct vmb_env {
 	char kversion[256];
 	char machine[80];
 	double timing_overhead_ns;	/* timed minus untimed loop, per sample */
+	/*
+	 * What the module's fault accounting adds to a fault: median
+	 * first-touch fault cost counted minus not counted; NAN without it.
+	 */
+	double accounting_overhead_ns;
 	double clock_cost_ns;
 	uint64_t iterations;	/* what the run used per victim */
 };
