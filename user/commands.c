@@ -238,7 +238,7 @@ int vmb_cmd_run(const struct vmb_opts *o)
 		       o->duration_s > 0 ? " (duration mode)" : "",
 		       env.clock_cost_ns, env.timing_overhead_ns, acct);
 	}
-	vmb_install_signals();
+	vmb_install_signals(mod.dir);
 	t_run = vmb_now_ns();
 	if (o->trace) {
 		ret = vmb_trace_start(o->trace, &tracer);

@@ -9,7 +9,9 @@
  * injector armed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,15 +33,49 @@ const char *const vmb_role_names[VMB_ROLE_NR] = {
 
 atomic_int vmb_interrupted;
 
+/*
+ * What the signal handler itself switches off, before anything else runs.
+ * On a kernel without per-VMA locks a victim waits for a hold holding
+ * mmap_lock for read; an mmap() writer queues behind it, and then every
+ * fault, brk() or mmap() of this process, the main thread's included,
+ * waits for the hold to end (seed 001). The main thread could not reach
+ * its disarm before then. open(), write() and close() are
+ * async-signal-safe and need no mmap_lock; the paths are built up front.
+ */
+static const char *const emergency_knobs[] = {
+	"folio_lock/enable", "migration/enable",
+	"swap/read_delay_us", "swap/write_delay_us",
+};
+static char emergency_path[VMB_ARRAY_SIZE(emergency_knobs)][320];
+
 static void on_signal(int sig)
 {
+	int saved = errno, fd;
+	size_t i;
+
 	atomic_store(&vmb_interrupted, sig);
+	for (i = 0; i < VMB_ARRAY_SIZE(emergency_path); i++) {
+		if (!emergency_path[i][0])
+			continue;
+		fd = open(emergency_path[i], O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, "0", 1) < 0) {
+			/* nothing to do in a handler: cleanup tries again */
+		}
+		close(fd);
+	}
+	errno = saved;
 }
 
-void vmb_install_signals(void)
+void vmb_install_signals(const char *moddir)
 {
 	struct sigaction sa;
+	size_t i;
 
+	for (i = 0; i < VMB_ARRAY_SIZE(emergency_knobs); i++)
+		snprintf(emergency_path[i], sizeof(emergency_path[i]), "%s/%s",
+			 moddir, emergency_knobs[i]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

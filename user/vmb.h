@@ -278,7 +278,8 @@ const char *vmb_scenario_missing(const struct vmb_scenario *sc,
 				 size_t size);
 
 extern atomic_int vmb_interrupted;
-void vmb_install_signals(void);
+/* SIGINT/SIGTERM: set vmb_interrupted and disarm moddir's injectors. */
+void vmb_install_signals(const char *moddir);
 int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w);
 int vmb_refill_dontneed(struct vmb_run *r, struct vmb_worker *w);
 int vmb_map_anon(size_t len, bool nohuge, char **out);
