@@ -42,7 +42,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/swap.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +49,7 @@
 
 #include "kselftest_harness.h"
 #include "libinj.h"
+#include "libswap.h"
 #include "libvmb.h"
 
 #ifndef MADV_PAGEOUT
@@ -1023,107 +1023,7 @@ TEST_F_TIMEOUT(life, leak_detectors, 60)
 
 /* ---- the swap device: swapoff with delayed I/O and a SIGKILL ---- */
 
-#define PAGE_CLUSTER "/proc/sys/vm/page-cluster"
-#define ZSWAP_ENABLED "/sys/module/zswap/parameters/enabled"
 #define SWAP_NPAGES 128UL
-
-#define SWAP_STAT_ENUM(name, ...) SWAP_##name,
-enum { VMB_SWAP_STATS(SWAP_STAT_ENUM) SWAP_NR_STATS };
-#define SWAP_STAT_NAME(name, ...) #name,
-static const char *const swap_stat_names[] = { VMB_SWAP_STATS(SWAP_STAT_NAME) };
-
-static int swap_stats(uint64_t *v)
-{
-	char buf[1024], *line, *save, name[64];
-	unsigned int i = 0;
-	int ret;
-
-	ret = vmb_read("swap/stats", buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), i++)
-		if (i >= SWAP_NR_STATS ||
-		    sscanf(line, "%63s %" SCNu64, name, &v[i]) != 2 ||
-		    strcmp(name, swap_stat_names[i]))
-			return -EPROTO;
-	return i == SWAP_NR_STATS ? 0 : -EPROTO;
-}
-
-static int file_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int file_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	return ret;
-}
-
-/* A version 1 swap header, as mkswap writes it (as in swap_test.c). */
-static int swap_on(void)
-{
-	long page = vmb_page_size();
-	struct {
-		char bootbits[1024];
-		uint32_t version, last_page, nr_badpages;
-		unsigned char uuid[16];
-		char volume_name[16];
-	} *hdr;
-	char *buf;
-	off_t size;
-	int fd, ret = 0;
-
-	fd = open(VMB_SWAP_DEV, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	size = lseek(fd, 0, SEEK_END);
-	buf = calloc(1, page);
-	if (size <= 0 || !buf) {
-		ret = buf ? -EIO : -ENOMEM;
-		goto out;
-	}
-	hdr = (void *)buf;
-	hdr->version = 1;
-	hdr->last_page = size / page - 1;
-	memcpy(hdr->uuid, "vmb-lifecycle-sw", 16);
-	memcpy(buf + page - 10, "SWAPSPACE2", 10);
-	if (pwrite(fd, buf, page, 0) != page || fsync(fd))
-		ret = errno ? -errno : -EIO;
-out:
-	free(buf);
-	close(fd);
-	if (!ret && swapon(VMB_SWAP_DEV, SWAP_FLAG_PREFER |
-				      (32767 << SWAP_FLAG_PRIO_SHIFT)))
-		ret = -errno;
-	return ret;
-}
-
-static int swap_disarm(void)
-{
-	int ret = vmb_write("swap/read_delay_us", "0");
-
-	ret = ret ?: vmb_write("swap/write_delay_us", "0");
-	ret = ret ?: vmb_write("swap/jitter_us", "0");
-	return ret ?: vmb_write("swap/scope", "all");
-}
 
 FIXTURE(swapkill) {
 	struct vmb_map m;
@@ -1158,15 +1058,15 @@ FIXTURE_SETUP(swapkill)
 	if (access(VMB_SWAP_DEV, F_OK))
 		SKIP(return, "%s missing: is devtmpfs mounted?", VMB_SWAP_DEV);
 	self->ready = true;
-	if (!file_read(ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
-		ASSERT_EQ(0, file_write(ZSWAP_ENABLED, "N"));
-	ASSERT_EQ(0, file_read(PAGE_CLUSTER, self->page_cluster,
+	if (!vmb_file_read(VMB_ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
+		ASSERT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, "N"));
+	ASSERT_EQ(0, vmb_file_read(VMB_PAGE_CLUSTER, self->page_cluster,
 			       sizeof(self->page_cluster)));
-	ASSERT_EQ(0, file_write(PAGE_CLUSTER, "0"));
-	swapoff(VMB_SWAP_DEV);
-	ASSERT_EQ(0, swap_disarm());
-	ASSERT_EQ(0, vmb_write_u64("swap/sync_io", variant->sync_io));
-	ret = swap_on();
+	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
+	vmb_swap_off();
+	ASSERT_EQ(0, vmb_swap_disarm());
+	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	ret = vmb_swap_on(0);
 	ASSERT_EQ(0, ret) TH_LOG("swapon %s: %s", VMB_SWAP_DEV, strerror(-ret));
 	self->swapped_on = true;
 	ASSERT_EQ(0, vmb_map_create(&self->m, VMB_MAP_MEMFD, SWAP_NPAGES));
@@ -1181,16 +1081,16 @@ FIXTURE_TEARDOWN(swapkill)
 	if (!self->ready)
 		return;
 	if (!vmb_loaded()) {
-		swap_disarm();
+		vmb_swap_disarm();
 		if (self->swapped_on)
-			swapoff(VMB_SWAP_DEV);
-		vmb_write_u64("swap/sync_io", 0);
+			vmb_swap_off();
+		vmb_swap_set("sync_io", 0);
 		vmb_set_target(0);
 	}
 	if (self->page_cluster[0])
-		file_write(PAGE_CLUSTER, self->page_cluster);
+		vmb_file_write(VMB_PAGE_CLUSTER, self->page_cluster);
 	if (self->zswap[0])
-		file_write(ZSWAP_ENABLED, self->zswap);
+		vmb_file_write(VMB_ZSWAP_ENABLED, self->zswap);
 	log_counts(_metadata, &self->c, variant->sync_io ? "swapkill.sync" :
 		   "swapkill.async");
 }
@@ -1205,7 +1105,7 @@ static void *swapoff_thread(void *arg)
 	struct swapoff_job *s = arg;
 	uint64_t t0 = vmb_now_ns();
 
-	s->ret = swapoff(VMB_SWAP_DEV) ? -errno : 0;
+	s->ret = vmb_swap_off();
 	s->ns = vmb_now_ns() - t0;
 	return NULL;
 }
@@ -1227,7 +1127,8 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 	 */
 	uint64_t wr_us = variant->sync_io ? 1000 : 50000, rd_us = 2000;
 	struct swapoff_job so = { .ret = -EINPROGRESS };
-	uint64_t a[SWAP_NR_STATS], b[SWAP_NR_STATS], died;
+	struct vmb_swap_stats a, b;
+	uint64_t died;
 	struct reply r;
 	pthread_t th;
 
@@ -1239,7 +1140,7 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 	ASSERT_EQ(0, vmb_write_u64("swap/write_delay_us", wr_us));
 	ASSERT_EQ(0, vmb_write_u64("swap/read_delay_us", rd_us));
 	ASSERT_EQ(0, vmb_write_u64("swap/jitter_us", rd_us / 2));
-	ASSERT_EQ(0, swap_stats(a));
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	ASSERT_EQ(0, target_send(&self->t, CMD_PAGEOUT));
 	ASSERT_EQ(0, target_reply(&self->t, 'p', 3 * SLACK_MS, &r));
 	ASSERT_EQ(0, r.bad) TH_LOG("MADV_PAGEOUT failed in the target");
@@ -1256,17 +1157,19 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 		TH_LOG("swapoff did not return");
 	ASSERT_EQ(0, so.ret) TH_LOG("swapoff: %s", strerror(-so.ret));
 	self->swapped_on = false;
-	ASSERT_EQ(0, swap_stats(b));
+	ASSERT_EQ(0, vmb_swap_read_stats(&b));
 	TH_LOG("%s: target dead %" PRIu64 " ms after SIGKILL; swapoff took %" PRIu64 " ms; device writes +%" PRIu64 " reads +%" PRIu64 " delayed +%" PRIu64 " inflight_max %" PRIu64,
 	       variant->sync_io ? "sync" : "async", died / MS, so.ns / MS,
-	       b[SWAP_writes] - a[SWAP_writes], b[SWAP_reads] - a[SWAP_reads],
-	       b[SWAP_delayed] - a[SWAP_delayed], b[SWAP_inflight_max]);
+	       b.v[VMB_SWAP_writes] - a.v[VMB_SWAP_writes],
+	       b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads],
+	       b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed],
+	       b.v[VMB_SWAP_inflight_max]);
 	/* Something really went out, late. */
-	EXPECT_LE(SWAP_NPAGES / 2, b[SWAP_writes] - a[SWAP_writes]);
-	EXPECT_LE(SWAP_NPAGES / 16, b[SWAP_reads] - a[SWAP_reads]);
-	EXPECT_LE(1ULL, b[SWAP_delayed] - a[SWAP_delayed]);
-	EXPECT_EQ(a[SWAP_errors], b[SWAP_errors]);
-	ASSERT_EQ(0, swap_disarm());
+	EXPECT_LE(SWAP_NPAGES / 2, b.v[VMB_SWAP_writes] - a.v[VMB_SWAP_writes]);
+	EXPECT_LE(SWAP_NPAGES / 16, b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads]);
+	EXPECT_LE(1ULL, b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed]);
+	EXPECT_EQ(a.v[VMB_SWAP_errors], b.v[VMB_SWAP_errors]);
+	ASSERT_EQ(0, vmb_swap_disarm());
 	ASSERT_EQ(0, vmb_set_target(0));
 	check_clean(_metadata, &self->m, &self->c);
 }
@@ -1286,7 +1189,7 @@ FIXTURE_SETUP(reload)
 {
 	if (vmb_loaded())
 		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
-	swapoff(VMB_SWAP_DEV);
+	vmb_swap_off();
 	vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
 	vmb_inj_disarm(VMB_INJ_MIGRATION_DIR);
 	vmb_set_target(0);

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,24 +22,14 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libswap.h"
 #include "libvmb.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 
-#define PAGE_CLUSTER "/proc/sys/vm/page-cluster"
-#define ZSWAP_ENABLED "/sys/module/zswap/parameters/enabled"
 #define MIB (1UL << 20)
-
-#define SWAP_STAT_ENUM(name, ...) SWAP_##name,
-enum { VMB_SWAP_STATS(SWAP_STAT_ENUM) SWAP_NR_STATS };
-#define SWAP_STAT_NAME(name, ...) #name,
-static const char *const swap_stat_names[] = { VMB_SWAP_STATS(SWAP_STAT_NAME) };
-
-struct swap_stats {
-	uint64_t v[SWAP_NR_STATS];
-};
 
 static long page_size;
 
@@ -50,146 +39,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Parse swap/stats; -EPROTO if a line is not the expected counter. */
-static int swap_stats(struct swap_stats *s)
-{
-	char buf[1024], *line, *save, name[64];
-	unsigned int i = 0;
-	uint64_t v;
-	int ret;
-
-	ret = vmb_read("swap/stats", buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), i++) {
-		if (i >= SWAP_NR_STATS ||
-		    sscanf(line, "%63s %" SCNu64, name, &v) != 2 ||
-		    strcmp(name, swap_stat_names[i]))
-			return -EPROTO;
-		s->v[i] = v;
-	}
-	return i == SWAP_NR_STATS ? 0 : -EPROTO;
-}
-
-/* A file outside debugfs: read one line, or write one value. */
-static int file_read(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return 0;
-}
-
-static int file_write(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	ret = n < 0 ? -errno : (size_t)n != strlen(val) ? -EIO : 0;
-	close(fd);
-	return ret;
-}
-
-/*
- * mkswap: a version 1 swap header in the first page of the device,
- * written through the block device's page cache, which swapon reads.
- */
-static int swap_mkswap(const char *dev)
-{
-	struct {
-		char bootbits[1024];
-		uint32_t version, last_page, nr_badpages;
-		unsigned char uuid[16];
-		char volume_name[16];
-	} *hdr;
-	struct stat st;
-	uint64_t size;
-	char *page;
-	int fd, ret = 0;
-
-	fd = open(dev, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISBLK(st.st_mode)) {
-		ret = errno ? -errno : -ENOTBLK;
-		goto out;
-	}
-	size = lseek(fd, 0, SEEK_END);
-	page = calloc(1, page_size);
-	if (!page) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	hdr = (void *)page;
-	hdr->version = 1;
-	hdr->last_page = size / page_size - 1;
-	memcpy(hdr->uuid, "vmalock-bench-sw", 16);
-	memcpy(page + page_size - 10, "SWAPSPACE2", 10);
-	if (pwrite(fd, page, page_size, 0) != page_size)
-		ret = errno ? -errno : -EIO;
-	else if (fsync(fd))
-		ret = -errno;
-	free(page);
-out:
-	close(fd);
-	return ret;
-}
-
-static int swap_on(void)
-{
-	int ret = swap_mkswap(VMB_SWAP_DEV);
-
-	if (ret)
-		return ret;
-	/* Preferred over any other swap, and discard exercised at swapon. */
-	if (swapon(VMB_SWAP_DEV, SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD |
-				 (32767 << SWAP_FLAG_PRIO_SHIFT)))
-		return -errno;
-	return 0;
-}
-
-static int swap_off(void)
-{
-	return swapoff(VMB_SWAP_DEV) ? -errno : 0;
-}
-
-/* Delays back to none, scope all: what every teardown must leave. */
-static int swap_disarm(void)
-{
-	int ret = 0, r;
-
-	r = vmb_write("swap/read_delay_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/write_delay_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/jitter_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/scope", "all");
-	return ret ?: r;
-}
-
-static int swap_set(const char *knob, uint64_t v)
-{
-	char rel[64];
-
-	snprintf(rel, sizeof(rel), "swap/%s", knob);
-	return vmb_write_u64(rel, v);
 }
 
 /* Pages of [p, p + npages) that pagemap shows as swapped out. */
@@ -375,16 +224,17 @@ FIXTURE_SETUP(swap)
 	self->ready = true;
 
 	/* Pages must reach the device, not zswap's pool. */
-	if (!file_read(ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
-		ASSERT_EQ(0, file_write(ZSWAP_ENABLED, "N"));
-	ASSERT_EQ(0, file_read(PAGE_CLUSTER, self->page_cluster,
+	if (!vmb_file_read(VMB_ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
+		ASSERT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, "N"));
+	ASSERT_EQ(0, vmb_file_read(VMB_PAGE_CLUSTER, self->page_cluster,
 			       sizeof(self->page_cluster)));
 
 	/* The device must be off swap for sync_io to change. */
-	swap_off();
-	ASSERT_EQ(0, swap_disarm());
-	ASSERT_EQ(0, swap_set("sync_io", variant->sync_io));
-	ret = swap_on();
+	vmb_swap_off();
+	ASSERT_EQ(0, vmb_swap_disarm());
+	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	/* Preferred over any other swap, and discard exercised at swapon. */
+	ret = vmb_swap_on(SWAP_FLAG_DISCARD);
 	ASSERT_EQ(0, ret) TH_LOG("swapon %s: %s", VMB_SWAP_DEV, strerror(-ret));
 	self->swapped_on = true;
 	ASSERT_EQ(0, vmb_set_target(getpid()));
@@ -394,15 +244,15 @@ FIXTURE_TEARDOWN(swap)
 {
 	if (!self->ready || vmb_loaded())
 		return;
-	EXPECT_EQ(0, swap_disarm());
+	EXPECT_EQ(0, vmb_swap_disarm());
 	if (self->swapped_on)
-		EXPECT_EQ(0, swap_off());
-	EXPECT_EQ(0, swap_set("sync_io", 0));
+		EXPECT_EQ(0, vmb_swap_off());
+	EXPECT_EQ(0, vmb_swap_set("sync_io", 0));
 	vmb_set_target(0);
 	if (self->page_cluster[0])
-		EXPECT_EQ(0, file_write(PAGE_CLUSTER, self->page_cluster));
+		EXPECT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, self->page_cluster));
 	if (self->zswap[0])
-		EXPECT_EQ(0, file_write(ZSWAP_ENABLED, self->zswap));
+		EXPECT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, self->zswap));
 }
 
 /* Out of bounds -EINVAL, read-only -EACCES, sync_io while on -EBUSY. */
@@ -410,27 +260,27 @@ TEST_F(swap, bad_writes)
 {
 	char buf[64];
 
-	ASSERT_EQ(-EINVAL, swap_set("read_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, swap_set("write_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, swap_set("jitter_us", VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_swap_set("read_delay_us", VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_swap_set("write_delay_us", VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_swap_set("jitter_us", VMB_DELAY_US_MAX + 1));
 	ASSERT_EQ(-EINVAL, vmb_write("swap/read_delay_us", "-1"));
 	ASSERT_EQ(-EINVAL, vmb_write("swap/scope", "kswapd"));
-	ASSERT_EQ(-EINVAL, swap_set("sync_io", 2));
+	ASSERT_EQ(-EINVAL, vmb_swap_set("sync_io", 2));
 	ASSERT_EQ(-EACCES, vmb_write("swap/stats", "0"));
-	ASSERT_EQ(0, swap_set("read_delay_us", VMB_DELAY_US_MAX));
-	ASSERT_EQ(0, swap_set("read_delay_us", 0));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", VMB_DELAY_US_MAX));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 0));
 	ASSERT_EQ(0, vmb_write("swap/scope", "target\n"));
 	ASSERT_GT(vmb_read("swap/scope", buf, sizeof(buf)), 0);
 	ASSERT_STREQ("target\n", buf);
 
 	/* swapon decided the swap-in path: it cannot change under it. */
-	ASSERT_EQ(-EBUSY, swap_set("sync_io", !variant->sync_io));
-	ASSERT_EQ(-EBUSY, swap_set("sync_io", variant->sync_io));
-	ASSERT_EQ(0, swap_off());
+	ASSERT_EQ(-EBUSY, vmb_swap_set("sync_io", !variant->sync_io));
+	ASSERT_EQ(-EBUSY, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, vmb_swap_off());
 	self->swapped_on = false;
-	ASSERT_EQ(0, swap_set("sync_io", !variant->sync_io));
-	ASSERT_EQ(0, swap_set("sync_io", variant->sync_io));
-	ASSERT_EQ(0, swap_on());
+	ASSERT_EQ(0, vmb_swap_set("sync_io", !variant->sync_io));
+	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, vmb_swap_on(SWAP_FLAG_DISCARD));
 	self->swapped_on = true;
 }
 
@@ -442,17 +292,17 @@ TEST_F(swap, bad_writes)
 TEST_F_TIMEOUT(swap, integrity_64m, 180)
 {
 	size_t npages = 64 * MIB / page_size, good;
-	struct swap_stats a, b;
+	struct vmb_swap_stats a, b;
 	uint64_t t0, t1, t2;
 	long swapped;
 	void *p;
 
-	ASSERT_EQ(0, swap_set("read_delay_us", 100));
-	ASSERT_EQ(0, swap_set("write_delay_us", 50));
-	ASSERT_EQ(0, swap_set("jitter_us", 200));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 100));
+	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 50));
+	ASSERT_EQ(0, vmb_swap_set("jitter_us", 200));
 	p = pattern_map(npages, 0x5eed);
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, swap_stats(&a));
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 
 	t0 = now_ns();
 	ASSERT_EQ(0, pageout(p, npages));
@@ -478,19 +328,20 @@ TEST_F_TIMEOUT(swap, integrity_64m, 180)
 		TH_LOG("first bad byte at offset %zu of %zu", good,
 		       npages * page_size);
 	ASSERT_EQ(0, pages_swapped(p, npages));
-	ASSERT_EQ(0, swap_stats(&b));
-	ASSERT_GE(b.v[SWAP_write_bytes] - a.v[SWAP_write_bytes],
+	ASSERT_EQ(0, vmb_swap_read_stats(&b));
+	ASSERT_GE(b.v[VMB_SWAP_write_bytes] - a.v[VMB_SWAP_write_bytes],
 		  npages * page_size);
-	ASSERT_GE(b.v[SWAP_read_bytes] - a.v[SWAP_read_bytes],
+	ASSERT_GE(b.v[VMB_SWAP_read_bytes] - a.v[VMB_SWAP_read_bytes],
 		  npages * page_size);
-	ASSERT_GT(b.v[SWAP_delayed] - a.v[SWAP_delayed], 0ULL);
-	ASSERT_EQ(b.v[SWAP_errors], a.v[SWAP_errors]);
+	ASSERT_GT(b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed], 0ULL);
+	ASSERT_EQ(b.v[VMB_SWAP_errors], a.v[VMB_SWAP_errors]);
 	TH_LOG("%s: %zu bytes verified; %zu pages swapped (pagemap); swap-out %.2f s, swap-in+check %.2f s; device writes %" PRIu64 " reads %" PRIu64 " delayed %" PRIu64 " inflight_max %" PRIu64,
 	       variant->sync_io ? "sync" : "async", good, npages,
 	       (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-	       b.v[SWAP_writes] - a.v[SWAP_writes],
-	       b.v[SWAP_reads] - a.v[SWAP_reads],
-	       b.v[SWAP_delayed] - a.v[SWAP_delayed], b.v[SWAP_inflight_max]);
+	       b.v[VMB_SWAP_writes] - a.v[VMB_SWAP_writes],
+	       b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads],
+	       b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed],
+	       b.v[VMB_SWAP_inflight_max]);
 	munmap(p, npages * page_size);
 }
 
@@ -516,13 +367,13 @@ TEST_F(swap, delay_accuracy)
 	unsigned int i;
 
 	/* One page per read: no readahead hiding the delay. */
-	ASSERT_EQ(0, file_write(PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
 	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
-	ASSERT_EQ(0, swap_set("read_delay_us", base_us));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", base_us));
 	ASSERT_EQ(0, median_fault_ns(61, &base));
 	ASSERT_EQ(0, median_sleep_late_ns(base_us, 61, &late_base));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, swap_set("read_delay_us", cases[i].us));
+		ASSERT_EQ(0, vmb_swap_set("read_delay_us", cases[i].us));
 		ASSERT_EQ(0, median_fault_ns(cases[i].npages, &med[i]));
 		ASSERT_EQ(0, median_sleep_late_ns(cases[i].us, cases[i].npages,
 						  &late[i]));
@@ -558,16 +409,16 @@ TEST_F(swap, delay_accuracy)
 /* scope=target: a process that is not the target is never delayed. */
 TEST_F(swap, scope_target)
 {
-	struct swap_stats a, b;
+	struct vmb_swap_stats a, b;
 	size_t npages = 32;
 	int status;
 	pid_t pid;
 	void *p;
 
 	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
-	ASSERT_EQ(0, swap_set("read_delay_us", 1000));
-	ASSERT_EQ(0, swap_set("write_delay_us", 1000));
-	ASSERT_EQ(0, swap_stats(&a));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 1000));
+	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 1000));
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
@@ -580,17 +431,17 @@ TEST_F(swap, scope_target)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-	ASSERT_EQ(0, swap_stats(&b));
-	ASSERT_GE(b.v[SWAP_writes] - a.v[SWAP_writes], 1ULL);
-	ASSERT_EQ(a.v[SWAP_delayed], b.v[SWAP_delayed]);
+	ASSERT_EQ(0, vmb_swap_read_stats(&b));
+	ASSERT_GE(b.v[VMB_SWAP_writes] - a.v[VMB_SWAP_writes], 1ULL);
+	ASSERT_EQ(a.v[VMB_SWAP_delayed], b.v[VMB_SWAP_delayed]);
 
 	/* The same from the target is delayed. */
 	p = pattern_map(npages, 4);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, pageout(p, npages));
 	ASSERT_EQ(npages * page_size, pattern_check(p, npages, 4));
-	ASSERT_EQ(0, swap_stats(&a));
-	ASSERT_GE(a.v[SWAP_delayed] - b.v[SWAP_delayed], npages);
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
+	ASSERT_GE(a.v[VMB_SWAP_delayed] - b.v[VMB_SWAP_delayed], npages);
 	munmap(p, npages * page_size);
 }
 
@@ -626,7 +477,7 @@ TEST_F(swap, two_threads_one_page)
 {
 	const uint64_t delay_ns = 200 * 1000000ULL, lag_ns = 50 * 1000000ULL;
 	struct toucher a = {}, b = {};
-	struct swap_stats s0, s1;
+	struct vmb_swap_stats s0, s1;
 	struct vmb_faults f0, f1;
 	int accounting, per_vma;
 	pthread_t ta, tb;
@@ -634,18 +485,18 @@ TEST_F(swap, two_threads_one_page)
 
 	if (variant->sync_io)
 		SKIP(return, "synchronous swap-in has no swap cache folio to wait on");
-	ASSERT_EQ(0, file_write(PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
 	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
 	p = pattern_map(1, 11);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, pageout(p, 1));
 	ASSERT_EQ(1, pages_swapped(p, 1));
-	ASSERT_EQ(0, swap_set("read_delay_us", delay_ns / 1000));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", delay_ns / 1000));
 	accounting = vmb_has_feature("fault_accounting") == 1;
 	per_vma = vmb_has_feature("per_vma_lock") == 1;
 	if (accounting)
 		ASSERT_EQ(0, vmb_read_faults(&f0));
-	ASSERT_EQ(0, swap_stats(&s0));
+	ASSERT_EQ(0, vmb_swap_read_stats(&s0));
 
 	a.addr = p;
 	b.addr = p;
@@ -657,9 +508,9 @@ TEST_F(swap, two_threads_one_page)
 	ASSERT_EQ(0, pthread_join(ta, NULL));
 	ASSERT_EQ(0, pthread_join(tb, NULL));
 
-	ASSERT_EQ(0, swap_stats(&s1));
-	ASSERT_EQ(1ULL, s1.v[SWAP_reads] - s0.v[SWAP_reads]);
-	ASSERT_EQ(1ULL, s1.v[SWAP_delayed] - s0.v[SWAP_delayed]);
+	ASSERT_EQ(0, vmb_swap_read_stats(&s1));
+	ASSERT_EQ(1ULL, s1.v[VMB_SWAP_reads] - s0.v[VMB_SWAP_reads]);
+	ASSERT_EQ(1ULL, s1.v[VMB_SWAP_delayed] - s0.v[VMB_SWAP_delayed]);
 	ASSERT_EQ((size_t)page_size, pattern_check(p, 1, 11));
 	TH_LOG("A %.1f ms (start +0), B %.1f ms (start +%.1f ms), ends %.1f ms apart",
 	       (a.end - a.start) / 1e6, (b.end - b.start) / 1e6,
@@ -711,13 +562,13 @@ TEST_F(swap, fault_accounting)
 	if (vmb_has_feature("fault_accounting") != 1)
 		SKIP(return, "no fault accounting on this kernel");
 	per_vma = vmb_has_feature("per_vma_lock") == 1;
-	ASSERT_EQ(0, file_write(PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
 	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
 	p = pattern_map(npages, 21);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, pageout(p, npages));
 	ASSERT_EQ((long)npages, pages_swapped(p, npages));
-	ASSERT_EQ(0, swap_set("read_delay_us", 2000));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 2000));
 	ASSERT_EQ(0, vmb_read_faults(&f0));
 	ASSERT_EQ(npages * page_size, pattern_check(p, npages, 21));
 	ASSERT_EQ(0, vmb_read_faults(&f1));
@@ -759,31 +610,31 @@ TEST_F(swap, swapoff_inflight)
 	 */
 	uint64_t wr_us = variant->sync_io ? 2000 : 200000, rd_us = 2000;
 	size_t npages = 256;
-	struct swap_stats a, b;
+	struct vmb_swap_stats a, b;
 	uint64_t t0;
 	int ret;
 	void *p;
 
 	p = pattern_map(npages, 31);
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, swap_set("write_delay_us", wr_us));
-	ASSERT_EQ(0, swap_set("read_delay_us", rd_us));
-	ASSERT_EQ(0, swap_set("jitter_us", rd_us / 2));
-	ASSERT_EQ(0, swap_stats(&a));
+	ASSERT_EQ(0, vmb_swap_set("write_delay_us", wr_us));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", rd_us));
+	ASSERT_EQ(0, vmb_swap_set("jitter_us", rd_us / 2));
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	ASSERT_EQ(0, pageout(p, npages));
 	t0 = now_ns();
-	ret = swap_off();
+	ret = vmb_swap_off();
 	ASSERT_EQ(0, ret) TH_LOG("swapoff: %s", strerror(-ret));
 	self->swapped_on = false;
-	ASSERT_EQ(0, swap_stats(&b));
+	ASSERT_EQ(0, vmb_swap_read_stats(&b));
 	TH_LOG("swapoff took %.2f s; delayed +%" PRIu64 ", inflight_max %" PRIu64,
-	       (now_ns() - t0) / 1e9, b.v[SWAP_delayed] - a.v[SWAP_delayed],
-	       b.v[SWAP_inflight_max]);
-	ASSERT_GE(b.v[SWAP_delayed] - a.v[SWAP_delayed], npages);
+	       (now_ns() - t0) / 1e9, b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed],
+	       b.v[VMB_SWAP_inflight_max]);
+	ASSERT_GE(b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed], npages);
 	ASSERT_EQ(0, pages_swapped(p, npages));
 	ASSERT_EQ(npages * page_size, pattern_check(p, npages, 31));
-	ASSERT_EQ(0, swap_disarm());
-	ASSERT_EQ(0, swap_on());
+	ASSERT_EQ(0, vmb_swap_disarm());
+	ASSERT_EQ(0, vmb_swap_on(SWAP_FLAG_DISCARD));
 	self->swapped_on = true;
 	munmap(p, npages * page_size);
 }
@@ -791,7 +642,7 @@ TEST_F(swap, swapoff_inflight)
 /* While swapped on the block layer holds the module: rmmod is refused. */
 TEST_F(swap, rmmod_refused)
 {
-	struct swap_stats s;
+	struct vmb_swap_stats s;
 	long ret;
 
 	ret = syscall(SYS_delete_module, "vmalock_bench", O_NONBLOCK);
@@ -799,7 +650,7 @@ TEST_F(swap, rmmod_refused)
 	ASSERT_TRUE(errno == EAGAIN || errno == EBUSY)
 		TH_LOG("delete_module: %s", strerror(errno));
 	ASSERT_EQ(0, vmb_loaded());
-	ASSERT_EQ(0, swap_stats(&s));
+	ASSERT_EQ(0, vmb_swap_read_stats(&s));
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers for the swap device tests; see libswap.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <unistd.h>
+
+#include "libinj.h"
+#include "libswap.h"
+#include "libvmb.h"
+
+#define VMB_SWAP_STAT_NAME(name, ...) #name,
+static const char *const swap_stat_names[VMB_SWAP_NR_STATS] = {
+	VMB_SWAP_STATS(VMB_SWAP_STAT_NAME)
+};
+
+int vmb_file_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return 0;
+}
+
+int vmb_file_write(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	ret = n < 0 ? -errno : (size_t)n != strlen(val) ? -EIO : 0;
+	close(fd);
+	return ret;
+}
+
+int vmb_swap_read_stats(struct vmb_swap_stats *s)
+{
+	char buf[1024], *line, *save, name[64];
+	unsigned int i = 0;
+	uint64_t v;
+	int ret;
+
+	ret = vmb_read("swap/stats", buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), i++) {
+		if (i >= VMB_SWAP_NR_STATS ||
+		    sscanf(line, "%63s %" SCNu64, name, &v) != 2 ||
+		    strcmp(name, swap_stat_names[i]))
+			return -EPROTO;
+		s->v[i] = v;
+	}
+	return i == VMB_SWAP_NR_STATS ? 0 : -EPROTO;
+}
+
+int vmb_swap_set(const char *knob, uint64_t v)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "swap/%s", knob);
+	return vmb_write_u64(rel, v);
+}
+
+int vmb_swap_disarm(void)
+{
+	int ret = 0, r;
+
+	r = vmb_write("swap/read_delay_us", "0");
+	ret = ret ?: r;
+	r = vmb_write("swap/write_delay_us", "0");
+	ret = ret ?: r;
+	r = vmb_write("swap/jitter_us", "0");
+	ret = ret ?: r;
+	r = vmb_write("swap/scope", "all");
+	return ret ?: r;
+}
+
+/*
+ * mkswap: a version 1 swap header in the first page of the device,
+ * written through the block device's page cache, which swapon reads.
+ */
+static int swap_mkswap(const char *dev)
+{
+	struct {
+		char bootbits[1024];
+		uint32_t version, last_page, nr_badpages;
+		unsigned char uuid[16];
+		char volume_name[16];
+	} *hdr;
+	long page_size = vmb_page_size();
+	struct stat st;
+	off_t size;
+	char *page;
+	int fd, ret = 0;
+
+	fd = open(dev, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		ret = -ENOTBLK;
+		goto out;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0) {
+		ret = size < 0 ? -errno : -EIO;
+		goto out;
+	}
+	page = calloc(1, page_size);
+	if (!page) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	hdr = (void *)page;
+	hdr->version = 1;
+	hdr->last_page = size / page_size - 1;
+	memcpy(hdr->uuid, "vmalock-bench-sw", 16);
+	memcpy(page + page_size - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, page, page_size, 0) != page_size)
+		ret = errno ? -errno : -EIO;
+	else if (fsync(fd))
+		ret = -errno;
+	free(page);
+out:
+	close(fd);
+	return ret;
+}
+
+int vmb_swap_on(int flags)
+{
+	int ret = swap_mkswap(VMB_SWAP_DEV);
+
+	if (ret)
+		return ret;
+	if (swapon(VMB_SWAP_DEV, SWAP_FLAG_PREFER | flags |
+				 (32767 << SWAP_FLAG_PRIO_SHIFT)))
+		return -errno;
+	return 0;
+}
+
+int vmb_swap_off(void)
+{
+	return swapoff(VMB_SWAP_DEV) ? -errno : 0;
+}
