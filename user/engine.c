@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,55 +35,86 @@ const char *const vmb_role_names[VMB_ROLE_NR] = {
 atomic_int vmb_interrupted;
 
 /*
- * What the signal handler itself switches off, before anything else runs.
- * On a kernel without per-VMA locks a victim waits for a hold holding
- * mmap_lock for read; an mmap() writer queues behind it, and then every
- * fault, brk() or mmap() of this process, the main thread's included,
- * waits for the hold to end (seed 001). The main thread could not reach
- * its disarm before then. open(), write() and close() are
- * async-signal-safe and need no mmap_lock; the paths are built up front.
+ * SIGINT/SIGTERM are taken by one thread of their own, blocked everywhere
+ * else. On a kernel without per-VMA locks a victim waits for a hold
+ * holding mmap_lock for read; an mmap() writer queues behind it, and then
+ * every fault, brk() or mmap() of this process waits for the hold to end
+ * (seed 001, in our own process). A signal handler would run in whichever
+ * thread the kernel picks, maybe one stuck in such a fault, so nothing
+ * would disarm until the hold ended by itself. This thread sleeps in
+ * sigwait() on a stack it has touched, and disarms with open(), write()
+ * and close() on paths built up front: no fault, no mmap_lock.
  */
 static const char *const emergency_knobs[] = {
 	"folio_lock/enable", "migration/enable",
 	"swap/read_delay_us", "swap/write_delay_us",
 };
 static char emergency_path[VMB_ARRAY_SIZE(emergency_knobs)][320];
+static sigset_t stop_signals;
 
-static void on_signal(int sig)
+static void emergency_disarm(void)
 {
-	int saved = errno, fd;
 	size_t i;
+	int fd;
 
-	atomic_store(&vmb_interrupted, sig);
 	for (i = 0; i < VMB_ARRAY_SIZE(emergency_path); i++) {
-		if (!emergency_path[i][0])
-			continue;
 		fd = open(emergency_path[i], O_WRONLY);
 		if (fd < 0)
 			continue;
 		if (write(fd, "0", 1) < 0) {
-			/* nothing to do in a handler: cleanup tries again */
+			/* the run's own cleanup tries again */
 		}
 		close(fd);
 	}
-	errno = saved;
+}
+
+static void *signal_thread(void *unused)
+{
+	volatile char stack[32 << 10];
+	int sig;
+
+	/* Fault the stack in now, not when the signal comes. */
+	memset((char *)stack, 0, sizeof(stack));
+	for (;;) {
+		if (sigwait(&stop_signals, &sig))
+			continue;
+		/* A second one: the user means it. */
+		if (atomic_load(&vmb_interrupted))
+			_exit(128 + sig);
+		emergency_disarm();
+		atomic_store(&vmb_interrupted, sig);
+	}
+	return NULL;
 }
 
 void vmb_install_signals(const char *moddir)
 {
-	struct sigaction sa;
+	pthread_attr_t attr;
+	pthread_t t;
 	size_t i;
 
 	for (i = 0; i < VMB_ARRAY_SIZE(emergency_knobs); i++)
 		snprintf(emergency_path[i], sizeof(emergency_path[i]), "%s/%s",
 			 moddir, emergency_knobs[i]);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	/* A second Ctrl-C still gets through the default handler. */
-	sa.sa_flags = SA_RESETHAND;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	/* Inherited by every thread created from here on. */
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	if (pthread_create(&t, &attr, signal_thread, NULL)) {
+		/* No thread: let the signals kill us rather than be lost. */
+		pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* For a child about to exec: the signals as the default leaves them. */
+void vmb_child_signals(void)
+{
+	pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 }
 
 int vmb_map_anon(size_t len, bool nohuge, char **out)

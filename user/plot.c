@@ -52,6 +52,7 @@ static int run_gnuplot(const char *script)
 	if (pid < 0)
 		return vmb_fail(-errno, "plot: fork");
 	if (!pid) {
+		vmb_child_signals();
 		execlp("gnuplot", "gnuplot", script, (char *)NULL);
 		_exit(127);
 	}

@@ -120,6 +120,7 @@ int vmb_trace_start(const char *file, pid_t *pid)
 		 * and leave it deaf to ours. Its chatter would cut the table.
 		 */
 		setpgid(0, 0);
+		vmb_child_signals();
 		if (null >= 0)
 			dup2(null, 1);
 		execvp("trace-cmd", (char *const *)argv);
@@ -368,6 +369,7 @@ static int summarize(const char *file)
 		dup2(fds[1], 1);
 		if (null >= 0)
 			dup2(null, 2);
+		vmb_child_signals();
 		execvp("trace-cmd", (char *const *)argv);
 		_exit(127);
 	}

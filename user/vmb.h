@@ -278,8 +278,13 @@ const char *vmb_scenario_missing(const struct vmb_scenario *sc,
 				 size_t size);
 
 extern atomic_int vmb_interrupted;
-/* SIGINT/SIGTERM: set vmb_interrupted and disarm moddir's injectors. */
+/*
+ * SIGINT/SIGTERM: a thread of their own disarms moddir's injectors and
+ * sets vmb_interrupted. Call before any other thread is created; a child
+ * calls vmb_child_signals() before exec.
+ */
 void vmb_install_signals(const char *moddir);
+void vmb_child_signals(void);
 int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w);
 int vmb_refill_dontneed(struct vmb_run *r, struct vmb_worker *w);
 int vmb_map_anon(size_t len, bool nohuge, char **out);
