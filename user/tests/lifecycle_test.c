@@ -1147,7 +1147,16 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 
 	/* The target is faulting pages back in; swapoff joins. */
 	ASSERT_EQ(0, pthread_create(&th, NULL, swapoff_thread, &so));
-	usleep(20000);
+	/*
+	 * Kill once reads are really under way, however slow this kernel
+	 * (a lockdep + KASAN one under TCG is 10x slower): at most 10 s.
+	 */
+	for (int i = 0; i < 2000; i++) {
+		ASSERT_EQ(0, vmb_swap_read_stats(&b));
+		if (b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads] >= SWAP_NPAGES / 16)
+			break;
+		usleep(5000);
+	}
 	EXPECT_EQ(-ETIMEDOUT, target_reply(&self->t, 'e', 1, &r))
 		TH_LOG("the target's own anon page %d came back wrong", r.bad - 1);
 	ASSERT_EQ(0, target_kill(&self->t, SLACK_MS, &died))
