@@ -157,22 +157,6 @@ static int hold_and_fault(struct __test_metadata *_metadata,
 	return 1;
 }
 
-static int cmp_s64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Holds of hold_us with a fault in each: the fault waits the hold out,
- * and the hold lasts hold_us within 5% (median of 20). The VM's vCPUs
- * are host threads: on a loaded host a batch can be off by the host's
- * scheduling alone, so a second batch is taken before failing. How late
- * the fault finishes after the hold is the kernel's wake-up path plus,
- * under TCG, the emulator's: logged, and held to the same 5% only with
- * VMB_STRICT_TIMING=1 in the environment (KVM).
- */
 /*
  * The median cost of one poll of the injector's stats: a victim learns of
  * a hold this way, so where one poll takes a good part of the hold (a
@@ -190,15 +174,29 @@ static uint64_t poll_cost_ns(void)
 		vmb_inj_read_stats(INJ, &st);
 		t[i] = (int64_t)(vmb_now_ns() - t0);
 	}
-	qsort(t, 9, sizeof(t[0]), cmp_s64);
+	qsort(t, 9, sizeof(t[0]), vmb_cmp_s64);
 	return (uint64_t)t[4];
 }
 
-/* 1: within 5%; 0: not; -1: this machine cannot start faults in time. */
+enum { HOLD_OFF, HOLD_OK, HOLD_SLOW_POLL, HOLD_SLOW_TIMERS };
+
+/*
+ * Holds of hold_us with a fault in each: the fault waits the hold out,
+ * and the hold lasts hold_us within 5% (median of 20). After each hold
+ * a nanosleep(hold_us) measures, at the same moment, how late this
+ * platform's timers are: the VM's vCPUs are host threads, and under TCG
+ * on a busy host a timer can fire 50% late, in the module or anywhere.
+ * Where the platform's own median lateness is beyond 5%, 5% cannot be
+ * judged (HOLD_SLOW_TIMERS); the hold must still be no later than the
+ * platform's timers, with the same 5% on top. How late the fault
+ * finishes after the hold is the kernel's wake-up path plus, under TCG,
+ * the emulator's: logged, and held to the same 5% only with
+ * VMB_STRICT_TIMING=1 in the environment (KVM).
+ */
 static int hold_batch(struct __test_metadata *_metadata,
 		      struct _test_data_inj *self, uint64_t hold_us)
 {
-	int64_t late[20], wake[20], held[20];
+	int64_t late[20], wake[20], held[20], slept[20], tol, excess;
 	const char *strict = getenv("VMB_STRICT_TIMING");
 	struct vmb_inj_stats st;
 	int i, n = 0, ret;
@@ -209,10 +207,11 @@ static int hold_batch(struct __test_metadata *_metadata,
 				     &wake[n], &st);
 		EXPECT_LE(0, ret) TH_LOG("hold %d: %s", i, strerror(-ret));
 		if (ret < 0)
-			return 0;
+			return HOLD_OFF;
 		if (ret) {
 			held[n] = S(&st, last_hold_us);
 			EXPECT_GE(held[n], (int64_t)hold_us);
+			slept[n] = vmb_sleep_late_ns(hold_us) / 1000;
 			n++;
 		}
 		EXPECT_EQ(0, S(&st, errors));
@@ -220,45 +219,64 @@ static int hold_batch(struct __test_metadata *_metadata,
 	if (n < 10 && poll_cost_ns() > hold_us * US / 4) {
 		TH_LOG("only %d of %d faults began inside a %" PRIu64 " us hold: one stats poll takes %" PRIu64 " us here",
 		       n, i, hold_us, poll_cost_ns() / 1000);
-		return -1;
+		return HOLD_SLOW_POLL;
 	}
 	EXPECT_GE(n, 10) TH_LOG("only %d of %d faults began inside the hold",
 				n, i);
 	if (n < 10)
-		return 0;
-	qsort(late, n, sizeof(late[0]), cmp_s64);
-	qsort(wake, n, sizeof(wake[0]), cmp_s64);
-	qsort(held, n, sizeof(held[0]), cmp_s64);
-	TH_LOG("hold_us %" PRIu64 ", %d of %d faults in the hold: hold measured min/median/max %" PRId64 "/%" PRId64 "/%" PRId64 " us",
-	       hold_us, n, i, held[0], held[n / 2], held[n - 1]);
+		return HOLD_OFF;
+	qsort(late, n, sizeof(late[0]), vmb_cmp_s64);
+	qsort(wake, n, sizeof(wake[0]), vmb_cmp_s64);
+	qsort(held, n, sizeof(held[0]), vmb_cmp_s64);
+	qsort(slept, n, sizeof(slept[0]), vmb_cmp_s64);
+	TH_LOG("hold_us %" PRIu64 ", %d of %d faults in the hold: hold measured min/median/max %" PRId64 "/%" PRId64 "/%" PRId64 " us; nanosleep(hold_us) late by %" PRId64 "/%" PRId64 "/%" PRId64 " us",
+	       hold_us, n, i, held[0], held[n / 2], held[n - 1],
+	       slept[0], slept[n / 2], slept[n - 1]);
 	TH_LOG("fault end after the hold's nominal end %" PRId64 "/%" PRId64 "/%" PRId64 " us, after the release %" PRId64 "/%" PRId64 "/%" PRId64 " us",
 	       late[0] / 1000, late[n / 2] / 1000, late[n - 1] / 1000,
 	       wake[0] / 1000, wake[n / 2] / 1000, wake[n - 1] / 1000);
+	tol = (int64_t)hold_us / 20;
+	excess = held[n / 2] - (int64_t)hold_us;
 	if (strict && !strcmp(strict, "1") &&
 	    late[n / 2] > (int64_t)(hold_us * US / 20)) {
 		TH_LOG("median fault wait beyond 5%% of hold_us");
-		return 0;
+		return HOLD_OFF;
 	}
-	return held[n / 2] <= (int64_t)(hold_us + hold_us / 20);
+	if (excess <= tol)
+		return HOLD_OK;
+	if (slept[n / 2] <= tol)
+		return HOLD_OFF;
+	/* The platform is late itself: no later than it, plus 5%. */
+	if (excess > 2 * slept[n / 2] + tol) {
+		TH_LOG("median hold %" PRId64 " us beyond hold_us, twice the platform's timer lateness (%" PRId64 " us) and 5%%",
+		       excess, slept[n / 2]);
+		return HOLD_OFF;
+	}
+	return HOLD_SLOW_TIMERS;
 }
 
 static void hold_accuracy(struct __test_metadata *_metadata,
 			  struct _test_data_inj *self, enum vmb_map_type type,
 			  uint64_t hold_us)
 {
-	int ret;
+	int ret, tries = 0;
 
 	if (!inj_meets(type))
 		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
-	ret = hold_batch(_metadata, self, hold_us);
-	if (ret == 1)
+	do {
+		if (tries)
+			TH_LOG("beyond 5%% of hold_us: a second batch");
+		ret = hold_batch(_metadata, self, hold_us);
+	} while (ret == HOLD_OFF && __test_passed(_metadata) && ++tries < 2);
+	if (!__test_passed(_metadata) || ret == HOLD_OK)
 		return;
-	if (ret < 0 && __test_passed(_metadata))
+	if (ret == HOLD_SLOW_POLL)
 		SKIP(return, "too slow a machine to start faults inside a %" PRIu64 " us hold",
 		     hold_us);
-	TH_LOG("beyond 5%% of hold_us: a second batch");
-	EXPECT_EQ(1, hold_batch(_metadata, self, hold_us))
-		TH_LOG("median hold beyond 5%% of hold_us twice");
+	if (ret == HOLD_SLOW_TIMERS)
+		SKIP(return, "this machine's timers are themselves more than 5%% late at %" PRIu64 " us (nanosleep, logged above): 5%% cannot be judged here; the hold kept within the platform's lateness",
+		     hold_us);
+	EXPECT_EQ(HOLD_OK, ret) TH_LOG("median hold beyond 5%% of hold_us twice");
 }
 
 TEST_F_TIMEOUT(inj, hold_1ms, 120)
@@ -557,64 +575,86 @@ TEST_F_TIMEOUT(inj, target_exits, 60)
 
 struct toucher {
 	volatile char *p;
-	uint64_t ns;
+	uint64_t t0, t1;	/* the fault's start and end */
 };
 
 static void *touch_thread(void *arg)
 {
 	struct toucher *t = arg;
-	uint64_t t0 = vmb_now_ns();
 
+	t->t0 = vmb_now_ns();
 	(void)*t->p;
-	t->ns = vmb_now_ns() - t0;
+	t->t1 = vmb_now_ns();
 	return NULL;
 }
 
-static uint64_t time_mmap(void)
+/* An mmap()+munmap() of one page: its start and end in *t0 and *t1. */
+static void time_mmap(uint64_t *t0, uint64_t *t1)
 {
-	uint64_t t0 = vmb_now_ns();
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	void *p;
 
+	*t0 = vmb_now_ns();
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
-	return vmb_now_ns() - t0;
+	*t1 = vmb_now_ns();
 }
+
+#define MS_SINCE(t, start) ((int64_t)((t) - (start)) / (int64_t)MS)
 
 /*
  * Seed 001: an mmap() writer during a hold. With no fault waiting it never
  * waits: the injector does not hold mmap_lock. With a fault waiting on
- * the hold, it waits only if that fault waits holding mmap_lock.
+ * the hold, it waits only if that fault waits holding mmap_lock. Judged
+ * by order, not by duration: who ended after the hold did. A trial where
+ * the host stalled this process past half the hold before the fault or
+ * the writer began (TCG on a busy host) is run again, up to 3 times.
  */
 TEST_F_TIMEOUT(inj, mmap_writer, 60)
 {
-	uint64_t start, hold_us = 500000, alone, behind;
-	struct toucher t = { .p = self->m.mem + self->page };
+	uint64_t start, end, hold_us = 500000, a0, a1, w0, w1;
+	struct toucher t;
 	pthread_t th;
+	int trial;
 
 	if (!inj_meets(variant->type))
 		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
-	ASSERT_EQ(0, inj_prepare(self, 1));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0,
-				   1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
-	alone = time_mmap();
-	ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
-	/* Let it reach migration_entry_wait(). */
-	usleep(50000);
-	behind = time_mmap();
-	ASSERT_EQ(0, pthread_join(th, NULL));
-	ASSERT_LT(vmb_now_ns(), start + 2 * hold_us * US)
-		TH_LOG("too slow to be inside the hold");
-	TH_LOG("mmap()+munmap() during the hold: %" PRIu64 " us alone, %" PRIu64 " us with a fault waiting (which took %" PRIu64 " us)",
-	       alone / 1000, behind / 1000, t.ns / 1000);
-	EXPECT_LT(alone, NO_WAIT_NS);
-	EXPECT_GE(t.ns, 300 * MS);
+	for (trial = 0; trial < 3; trial++) {
+		t = (struct toucher){ .p = self->m.mem + self->page };
+		ASSERT_EQ(0, inj_prepare(self, 1));
+		ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len,
+					   hold_us, 0, 1));
+		ASSERT_EQ(0, vmb_inj_arm(INJ));
+		ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+		end = start + hold_us * US;
+		time_mmap(&a0, &a1);
+		ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
+		/* Let it reach the wait. */
+		usleep(50000);
+		time_mmap(&w0, &w1);
+		ASSERT_EQ(0, pthread_join(th, NULL));
+		ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
+		TH_LOG("hold of %" PRIu64 " ms from 0: mmap() alone %" PRId64 "..%" PRId64 " ms, fault %" PRId64 "..%" PRId64 " ms, mmap() with the fault waiting %" PRId64 "..%" PRId64 " ms",
+		       hold_us / 1000, MS_SINCE(a0, start), MS_SINCE(a1, start),
+		       MS_SINCE(t.t0, start), MS_SINCE(t.t1, start),
+		       MS_SINCE(w0, start), MS_SINCE(w1, start));
+		if (a0 < start + hold_us * US / 2)
+			ASSERT_LT(a1, end)
+				TH_LOG("mmap() with no fault waiting waited for the hold");
+		if (a0 < start + hold_us * US / 2 &&
+		    t.t0 < start + hold_us * US / 2 &&
+		    w0 < start + hold_us * US / 2)
+			break;
+		TH_LOG("stalled past half the hold: again");
+	}
+	if (trial == 3)
+		SKIP(return, "this process was stalled past half a %" PRIu64 " ms hold 3 times: nothing to judge",
+		     hold_us / 1000);
+	EXPECT_GE(t.t1, end) TH_LOG("the fault did not wait the hold out");
 	if (inj_writer_waits(self, variant->type)) {
-		EXPECT_GE(behind, 100 * MS);
+		EXPECT_GE(w1, end) TH_LOG("mmap() did not wait for the fault");
 	} else {
-		EXPECT_LT(behind, NO_WAIT_NS);
+		EXPECT_LT(w1, end) TH_LOG("mmap() waited for the fault");
 	}
 }
 

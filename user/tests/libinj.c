@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,47 @@ uint64_t vmb_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int64_t vmb_sleep_late_ns(uint64_t us)
+{
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	uint64_t t;
+
+	/* The timer's lateness, not the 50 us slack a task gets by default. */
+	prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
+	t = vmb_now_ns();
+	nanosleep(&ts, NULL);
+	t = vmb_now_ns() - t;
+	if (slack > 0)
+		prctl(PR_SET_TIMERSLACK, slack, 0, 0, 0);
+	return (int64_t)t - (int64_t)(us * 1000);
+}
+
+int vmb_cmp_s64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int vmb_median_sleep_late_ns(uint64_t us, size_t n, int64_t *late)
+{
+	int64_t *lat;
+	size_t i;
+
+	if (!n)
+		return -EINVAL;
+	lat = calloc(n, sizeof(*lat));
+	if (!lat)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		lat[i] = vmb_sleep_late_ns(us);
+	qsort(lat, n, sizeof(*lat), vmb_cmp_s64);
+	*late = lat[n / 2];
+	free(lat);
+	return 0;
 }
 
 long vmb_page_size(void)

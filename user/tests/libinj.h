@@ -49,6 +49,15 @@ struct vmb_inj_stats {
 
 uint64_t vmb_now_ns(void);
 long vmb_page_size(void);
+/* qsort() order of int64_t. */
+int vmb_cmp_s64(const void *a, const void *b);
+/*
+ * The platform's own timer precision: how much later than us microseconds
+ * a nanosleep(us) returns, in ns; the median of n with the _median form.
+ * Nothing in the kernel can time a hold or a delay better than this.
+ */
+int64_t vmb_sleep_late_ns(uint64_t us);
+int vmb_median_sleep_late_ns(uint64_t us, size_t n, int64_t *late);
 
 /* "inj/knob" := val, one write. */
 int vmb_inj_write(const char *inj, const char *knob, const char *val);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libinj.h"
 #include "libswap.h"
 #include "libvmb.h"
 
@@ -161,32 +162,6 @@ out:
 		munmap(p, npages * page_size);
 	free(lat);
 	return ret;
-}
-
-/*
- * The platform's own timer precision: the median of n sleeps of us
- * microseconds, minus us. Under TCG a 1 ms nanosleep() is late by about
- * 150 us; a delay device cannot be more precise than the clock it runs
- * on, so the accuracy test takes this lateness out of its error.
- */
-static int median_sleep_late_ns(uint64_t us, size_t n, int64_t *late)
-{
-	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-	uint64_t *lat, t;
-	size_t i;
-
-	lat = calloc(n, sizeof(*lat));
-	if (!lat)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		t = now_ns();
-		nanosleep(&ts, NULL);
-		lat[i] = now_ns() - t;
-	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
-	*late = (int64_t)lat[n / 2] - (int64_t)(us * 1000);
-	free(lat);
-	return 0;
 }
 
 FIXTURE(swap) {
@@ -371,11 +346,11 @@ TEST_F(swap, delay_accuracy)
 	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
 	ASSERT_EQ(0, vmb_swap_set("read_delay_us", base_us));
 	ASSERT_EQ(0, median_fault_ns(61, &base));
-	ASSERT_EQ(0, median_sleep_late_ns(base_us, 61, &late_base));
+	ASSERT_EQ(0, vmb_median_sleep_late_ns(base_us, 61, &late_base));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, vmb_swap_set("read_delay_us", cases[i].us));
 		ASSERT_EQ(0, median_fault_ns(cases[i].npages, &med[i]));
-		ASSERT_EQ(0, median_sleep_late_ns(cases[i].us, cases[i].npages,
+		ASSERT_EQ(0, vmb_median_sleep_late_ns(cases[i].us, cases[i].npages,
 						  &late[i]));
 		/*
 		 * The fault at 100 us carries the fixed cost of a swap-in;
