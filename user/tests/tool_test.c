@@ -22,7 +22,12 @@
 #include "kselftest_harness.h"
 #include "libvmb.h"
 
-#define HOLD_US 2000
+/*
+ * Long enough that a victim's start (a poll of the injector's stats, and
+ * under TCG on a busy host a millisecond or two of scheduling) is a small
+ * part of it.
+ */
+#define HOLD_US 20000
 #define OUT_MAX (1 << 20)
 
 static const char *tool(void)
