@@ -46,8 +46,8 @@ vmb_is_tree() {
 	[ -d "$1" ] && [ -e "$1/arch/x86/boot/bzImage" ]
 }
 
-# "6.12", "6.1", an exact release or a kernel tree -> the release, or an
-# error naming what to do.
+# "6.12", "6.1", an exact release or a kernel tree (any directory: DIR,
+# ./DIR, /path) -> the release, or an error naming what to do.
 vmb_resolve_kernel() {
 	local k=$1 rel
 	case $k in
@@ -56,22 +56,36 @@ vmb_resolve_kernel() {
 			die "no Debian $k kernel with headers is installed: run scripts/setup"
 		echo "$rel"
 		;;
-	*/*)
-		[ -d "$k" ] || die "--kernel $k: no such directory"
-		vmb_is_tree "$k" ||
-			die "--kernel $k: not a built kernel tree (no arch/x86/boot/bzImage): run make there, or use scripts/build-kernel"
-		[ -s "$k/include/config/kernel.release" ] ||
-			die "--kernel $k: no include/config/kernel.release: is the tree built?"
-		cat "$k/include/config/kernel.release"
-		;;
 	*)
+		if [ -d "$k" ]; then
+			vmb_is_tree "$k" ||
+				die "--kernel $k: not a built kernel tree (no arch/x86/boot/bzImage): run make there, or use scripts/build-kernel"
+			[ -s "$k/include/config/kernel.release" ] ||
+				die "--kernel $k: no include/config/kernel.release: is the tree built?"
+			cat "$k/include/config/kernel.release"
+			return
+		fi
+		case $k in */*) die "--kernel $k: no such directory" ;; esac
 		[ -e "/boot/vmlinuz-$k" ] ||
-			die "--kernel $k: no /boot/vmlinuz-$k (use 6.12, 6.1, an installed release or a kernel tree DIR/)"
+			die "--kernel $k: no /boot/vmlinuz-$k, and no directory $k (use 6.12, 6.1, an installed release or a kernel tree DIR)"
 		[ -e "/lib/modules/$k/build/Makefile" ] ||
 			die "--kernel $k: no headers in /lib/modules/$k/build (apt-get install linux-headers-$k)"
 		echo "$k"
 		;;
 	esac
+}
+
+# A name for a --kernel value to key caches and result directories on:
+# the release, and for a tree also a digest of its path, so two trees of
+# one release (a tree, and the same tree with a patch) never share them.
+vmb_kernel_key() {
+	local rel
+	rel=$(vmb_resolve_kernel "$1") || return 1
+	if vmb_is_tree "$1"; then
+		echo "$rel@$(cd "$1" && pwd | sha256sum | cut -c1-8)"
+	else
+		echo "$rel"
+	fi
 }
 
 # Where "make M=" builds against, and the image to boot, for a --kernel

@@ -246,6 +246,7 @@ static int major_minor(const char *release, char *buf, size_t size)
 static void label_cfgs(struct cfg *c, int nc)
 {
 	char base[sizeof(c->l.release)];
+	bool full[VMB_MAX_FILES] = { false };
 	int i, j;
 
 	for (i = 0; i < nc; i++) {
@@ -265,6 +266,19 @@ static void label_cfgs(struct cfg *c, int nc)
 		snprintf(c[i].label, sizeof(c[i].label), "%s%s", base,
 			 l->force_mmap_lock ? " forced" : "");
 	}
+	/*
+	 * Two kernels of one major.minor (Debian's 6.12 and a tree built
+	 * from it, a tree with and without a patch): their full releases.
+	 */
+	for (i = 0; i < nc; i++)
+		for (j = 0; j < nc && !full[i]; j++)
+			full[i] = i != j && !strcmp(c[i].label, c[j].label) &&
+				  strcmp(c[i].l.release, c[j].l.release);
+	for (i = 0; i < nc; i++)
+		if (full[i])
+			snprintf(c[i].label, sizeof(c[i].label), "%s%s",
+				 c[i].l.release,
+				 c[i].l.force_mmap_lock ? " forced" : "");
 	/* Two runs of one configuration: tell them apart by position. */
 	for (i = 0; i < nc; i++)
 		for (j = i + 1; j < nc; j++)

@@ -377,6 +377,28 @@ TEST_F(madeup, findings_said_plainly)
 	EXPECT_NE(NULL, strstr(self->md, "- **A/B wall time**: 200 s for 3 configurations. Expected: <= 180 s for three with the default repeats under TCG on 2 cores. **Not met.**"));
 }
 
+/*
+ * A tree against the same tree with a patch (scripts/build-kernel names
+ * the patched release -pDIGEST): one major.minor, two columns, each
+ * named by its full release; the same release twice, by position.
+ */
+TEST_F(madeup, same_major_minor_full_release)
+{
+	const struct shape vma = { 1.1, 1.2, 40, 100, true };
+
+	ASSERT_EQ(0, write_cfg(self->f[0], "6.12.117-vmb", true, false, &vma));
+	ASSERT_EQ(0, write_cfg(self->f[1], "6.12.117-vmb-p1a2b3c4d", true,
+			       false, &vma));
+	ASSERT_EQ(0, write_cfg(self->f[2], "6.12.117-vmb-p1a2b3c4d", true,
+			       false, &vma));
+	ASSERT_EQ(0, report(self->dir, self->f, 3, false)) TH_LOG("%s", vmb_errmsg());
+	self->md = slurp(self->dir, "report.md");
+	ASSERT_NE(NULL, self->md);
+	EXPECT_NE(NULL, strstr(line_with(self->md, "**seed 001**, a folio"),
+			       "6.12.117-vmb: 18270 (baseline 20100, slowdown 1.1x), 6.12.117-vmb-p1a2b3c4d: 18270 (baseline 20100, slowdown 1.1x), 6.12.117-vmb-p1a2b3c4d [2]: 18270"))
+		TH_LOG("%s", line_with(self->md, "**seed 001**, a folio"));
+}
+
 /* Without the module, nothing to judge the VMA lock by: no verdict. */
 TEST_F(madeup, no_module_no_verdict)
 {
