@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -301,6 +305,165 @@ TEST_F(acct, other_process)
 	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
 	EXPECT_EQ((uint64_t)a, v);
 	close(ready[0]);
+}
+
+/*
+ * The same while another process faults eight times as many pages at the
+ * same moment: only the target's faults are counted.
+ */
+TEST_F(acct, other_process_meanwhile)
+{
+	size_t len = (size_t)NPAGES * page_size();
+	volatile long *shared;	/* [0]: stop, [1]: rounds of the other */
+	int go[2], done[2], status;
+	long rounds_go, rounds_done;
+	struct vmb_faults f;
+	pid_t a, b;
+	void *mem;
+	char c;
+
+	shared = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	b = fork();
+	ASSERT_GE(b, 0);
+	if (!b) {
+		while (!shared[0]) {
+			if (vmb_fault_anon(NPAGES, &mem) || munmap(mem, len))
+				_exit(1);
+			__atomic_add_fetch(&shared[1], 1, __ATOMIC_RELAXED);
+		}
+		_exit(0);
+	}
+	a = fork();
+	ASSERT_GE(a, 0);
+	if (!a) {
+		if (read(go[0], &c, 1) != 1 || vmb_fault_anon(NPAGES, &mem))
+			_exit(1);
+		_exit(write(done[1], "d", 1) == 1 ? 0 : 2);
+	}
+	ASSERT_EQ(0, vmb_set_target(a));
+	/* The other process is faulting before the target starts. */
+	while (__atomic_load_n(&shared[1], __ATOMIC_RELAXED) < 2)
+		usleep(1000);
+	rounds_go = shared[1];
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	rounds_done = shared[1];
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	shared[0] = 1;
+	ASSERT_EQ(a, waitpid(a, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(b, waitpid(b, &status, 0));
+	EXPECT_EQ(0, status);
+	TH_LOG("target: %llu faults; the other process, faulting without a pause, finished %ld rounds of %lu pages meanwhile",
+	       (unsigned long long)C(&f, faults), rounds_done - rounds_go,
+	       NPAGES);
+	EXPECT_GE(C(&f, faults), NPAGES);
+	/* The target's own, and the few a fresh process takes besides. */
+	EXPECT_LE(C(&f, faults), NPAGES + 4 * ALLOWANCE);
+	EXPECT_EQ(0UL, C(&f, probe_missed));
+	munmap((void *)shared, page_size());
+}
+
+/*
+ * Seed 003, in its first form: a userfaultfd handler that wakes a missing
+ * fault without resolving it (UFFDIO_WAKE) makes handle_userfault() return
+ * VM_FAULT_RETRY again, also on a call that already has FAULT_FLAG_TRIED
+ * (allowed since 5.7). With WAKES wakes before the UFFDIO_COPY, one fault
+ * takes WAKES + 1 handle_mm_fault() calls: on 6.12 the first under the VMA
+ * lock, the second under mmap_lock (the fallback does not set TRIED for a
+ * minor fault), the rest with TRIED; without the VMA lock, all but the
+ * first with TRIED.
+ */
+#define WAKES 4
+
+struct uffd_handler {
+	int fd;
+	char *page;
+	char *src;
+	long psz;
+	int msgs;
+	int ret;
+};
+
+static void *uffd_handler(void *p)
+{
+	struct uffd_handler *h = p;
+	struct uffdio_range range = { (uintptr_t)h->page, h->psz };
+	struct uffdio_copy copy = {
+		.dst = (uintptr_t)h->page, .src = (uintptr_t)h->src,
+		.len = h->psz,
+	};
+	struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	for (h->msgs = 0; h->msgs <= WAKES; h->msgs++) {
+		if (poll(&pfd, 1, 10000) != 1) {
+			h->ret = -ETIMEDOUT;
+			return NULL;
+		}
+		if (read(h->fd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT) {
+			h->ret = -EPROTO;
+			return NULL;
+		}
+		if (h->msgs < WAKES ? ioctl(h->fd, UFFDIO_WAKE, &range) :
+				      ioctl(h->fd, UFFDIO_COPY, &copy)) {
+			h->ret = -errno;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+TEST_F(acct, uffd_retry_more_than_once)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffd_handler h = { .psz = page_size() };
+	struct vmb_faults f;
+	pthread_t t;
+
+	h.fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (h.fd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(h.fd, UFFDIO_API, &api));
+	h.page = mmap(NULL, h.psz, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, h.page);
+	h.src = malloc(h.psz);
+	ASSERT_NE(NULL, h.src);
+	memset(h.src, 0x5a, h.psz);
+	reg.range.start = (uintptr_t)h.page;
+	reg.range.len = h.psz;
+	ASSERT_EQ(0, ioctl(h.fd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, pthread_create(&t, NULL, uffd_handler, &h));
+	/* The handler's own first faults (its stack) before the reset. */
+	usleep(100000);
+	ASSERT_EQ(0, vmb_reset());
+	EXPECT_EQ(0x5a, *(volatile char *)h.page);
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, h.ret) TH_LOG("handler: %s after %d messages",
+				   strerror(-h.ret), h.msgs);
+	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++)
+		if (f.v[i])
+			TH_LOG("%s %llu", vmb_counter_names[i],
+			       (unsigned long long)f.v[i]);
+	EXPECT_GE(C(&f, retry), (uint64_t)WAKES);
+	EXPECT_GE(C(&f, attempts_4plus), 1UL);
+	if (self->per_vma_lock && !variant->force) {
+		EXPECT_GE(C(&f, vma_lock_retry), 1UL);
+		EXPECT_GE(C(&f, retry_after_tried), (uint64_t)WAKES - 2);
+	} else {
+		EXPECT_GE(C(&f, retry_after_tried), (uint64_t)WAKES - 1);
+	}
+	close(h.fd);
+	munmap(h.page, h.psz);
+	free(h.src);
 }
 
 FIXTURE(errors) {
