@@ -3,7 +3,9 @@
  * The module's tracepoints, seen the way a developer sees them:
  * trace-cmd record -e vmalock_bench -e mmap_lock around the target's
  * faults and an mmap() must show vmalock_bench:fault events interleaved
- * with the kernel's own mmap_lock:* events.
+ * with the kernel's own mmap_lock:* events; every injector hold is
+ * bracketed by inject_begin/inject_end, with the fault that waited on it
+ * after its end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libinj.h"
 #include "libvmb.h"
 
 #define TRACE_CMD "/usr/bin/trace-cmd"
@@ -124,29 +127,55 @@ FIXTURE_TEARDOWN(trace)
 		kill(self->rec, SIGKILL);
 		waitpid(self->rec, NULL, 0);
 	}
+	vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
+	vmb_inj_disarm(VMB_INJ_MIGRATION_DIR);
 	vmb_set_target(0);
 	unlink(TRACE_DAT);
 	free(self->out);
 }
 
-TEST_F(trace, faults_interleave_with_mmap_lock)
+/* trace-cmd record, running: 0, or -ETIMEDOUT (20 s under TCG). */
+static int record(struct _test_data_trace *self)
 {
-	int i, status, len, faults = 0, mmap_lock = 0, interleaved = 0;
-	char *line, *save, last = 0, head[800];
-	void *mem, *m;
+	int i;
 
 	self->rec = start_record();
-	ASSERT_GT(self->rec, 0);
-	/* Wait (at most 20 s under TCG) until both systems are enabled. */
+	if (self->rec <= 0)
+		return -ECHILD;
 	for (i = 0; i < 400; i++) {
 		if (event_enabled("vmalock_bench") == 1 &&
 		    event_enabled("mmap_lock") == 1)
 			break;
 		sleep_ms(50);
 	}
-	ASSERT_LT(i, 400) TH_LOG("trace-cmd did not start recording");
+	if (i == 400)
+		return -ETIMEDOUT;
 	/* It enables the events before it resets and reads the buffers. */
 	sleep_ms(1000);
+	return 0;
+}
+
+/* Stop trace-cmd record and read its report into self->out. */
+static int stop_and_report(struct _test_data_trace *self)
+{
+	int status;
+
+	kill(self->rec, SIGINT);
+	if (waitpid(self->rec, &status, 0) != self->rec)
+		return -ECHILD;
+	self->rec = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -EIO;
+	return report(self->out, 8 << 20);
+}
+
+TEST_F(trace, faults_interleave_with_mmap_lock)
+{
+	int i, len, faults = 0, mmap_lock = 0, interleaved = 0;
+	char *line, *save, last = 0, head[800];
+	void *mem, *m;
+
+	ASSERT_EQ(0, record(self)) TH_LOG("trace-cmd did not start recording");
 
 	/* Faults of the target, each followed by an mmap_lock user. */
 	for (i = 0; i < 4; i++) {
@@ -158,12 +187,7 @@ TEST_F(trace, faults_interleave_with_mmap_lock)
 		munmap(m, 4096);
 	}
 
-	kill(self->rec, SIGINT);
-	ASSERT_EQ(self->rec, waitpid(self->rec, &status, 0));
-	self->rec = 0;
-	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-
-	len = report(self->out, 8 << 20);
+	len = stop_and_report(self);
 	ASSERT_GT(len, 0);
 	snprintf(head, sizeof(head), "%s", self->out);
 	/* Count both kinds, and switches from one to the other. */
@@ -193,6 +217,106 @@ TEST_F(trace, faults_interleave_with_mmap_lock)
 	EXPECT_GT(mmap_lock, 0);
 	/* 4 rounds of faults then mmap(): at least 7 switches. */
 	EXPECT_GE(interleaved, 7);
+}
+
+static const struct {
+	const char *inj, *feature;
+	enum vmb_map_type type;
+} inj_cases[] = {
+	{ VMB_INJ_FOLIO_LOCK_DIR, "inject_folio_lock", VMB_MAP_MEMFD },
+	{ VMB_INJ_MIGRATION_DIR, "inject_migration", VMB_MAP_ANON },
+};
+
+#define HOLDS 2
+#define INJ_PAGES 4
+
+/*
+ * Two holds of each injector with a fault on page 1 in each: per hold an
+ * inject_begin and an inject_end naming the injector, the range and the
+ * folios held, and the fault's event (at its end) after the inject_end,
+ * never between the two.
+ */
+TEST_F(trace, injections_bracket_faults)
+{
+	struct vmb_map m[ARRAY_SIZE(inj_cases)] = {};
+	bool ran[ARRAY_SIZE(inj_cases)] = {};
+	long page = vmb_page_size();
+	char *line, *save, want[128], fault[64];
+	unsigned int c;
+	int h, len;
+	uint64_t start;
+
+	for (c = 0; c < ARRAY_SIZE(inj_cases); c++)
+		ran[c] = vmb_has_feature(inj_cases[c].feature) == 1;
+	if (!ran[0] && !ran[1])
+		SKIP(return, "no injector in features");
+	ASSERT_EQ(0, record(self)) TH_LOG("trace-cmd did not start recording");
+	for (c = 0; c < ARRAY_SIZE(inj_cases); c++) {
+		const char *inj = inj_cases[c].inj;
+
+		if (!ran[c])
+			continue;
+		ASSERT_EQ(0, vmb_map_create(&m[c], inj_cases[c].type,
+					    INJ_PAGES));
+		vmb_map_fill(&m[c], 0, INJ_PAGES);
+		for (h = 0; h < HOLDS; h++) {
+			if (inj_cases[c].type != VMB_MAP_ANON)
+				ASSERT_EQ(0, madvise(m[c].mem + page, page,
+						     MADV_DONTNEED));
+			ASSERT_EQ(0, vmb_inj_setup(inj, m[c].mem, m[c].len,
+						   50000, 0, 1));
+			ASSERT_EQ(0, vmb_inj_arm(inj));
+			ASSERT_EQ(0, vmb_inj_wait_holding(inj, 5000, &start));
+			(void)*(volatile char *)(m[c].mem + page);
+			ASSERT_EQ(0, vmb_inj_wait_disarmed(inj, 5000));
+		}
+	}
+	len = stop_and_report(self);
+	ASSERT_GT(len, 0);
+
+	for (c = 0; c < ARRAY_SIZE(inj_cases); c++) {
+		int begins = 0, ends = 0, after = 0, inside = 0, open = 0;
+
+		if (!ran[c])
+			continue;
+		snprintf(want, sizeof(want),
+			 "injector=%s start=0x%lx len=%zu folios=%d",
+			 inj_cases[c].inj, (unsigned long)m[c].mem, m[c].len,
+			 INJ_PAGES);
+		/* trace-cmd pads the event name: match the two apart. */
+		snprintf(fault, sizeof(fault), " address=0x%lx ",
+			 (unsigned long)(m[c].mem + page));
+		/* strtok_r() would cut the buffer: walk it by hand. */
+		for (line = self->out; line && *line; line = save) {
+			save = strchr(line, '\n');
+			if (save)
+				*save++ = '\0';
+			if (strstr(line, " inject_begin:") &&
+			    strstr(line, want)) {
+				begins++;
+				open = 1;
+			} else if (strstr(line, " inject_end:") &&
+				   strstr(line, want)) {
+				ends++;
+				open = 0;
+			} else if (strstr(line, " fault:") &&
+				   strstr(line, fault)) {
+				if (open)
+					inside++;
+				else if (ends)
+					after++;
+			}
+			if (save)
+				save[-1] = '\n';
+		}
+		TH_LOG("%s: %d inject_begin, %d inject_end (%s), the fault on page 1 %d times after an end, %d inside a hold",
+		       inj_cases[c].inj, begins, ends, want, after, inside);
+		EXPECT_EQ(HOLDS, begins);
+		EXPECT_EQ(HOLDS, ends);
+		EXPECT_EQ(0, inside);
+		EXPECT_GE(after, HOLDS);
+		vmb_map_destroy(&m[c]);
+	}
 }
 
 TEST_HARNESS_MAIN
