@@ -295,6 +295,7 @@ TEST_F(fuzz, hostile_writes)
 	}
 	TH_LOG("%ld hostile writes, %ld with an unexpected errno",
 	       atomic_load(&writes), atomic_load(&unexpected));
+	vmb_tally("knob_writes", atomic_load(&writes));
 	EXPECT_EQ(0, atomic_load(&unexpected));
 }
 
@@ -364,6 +365,7 @@ TEST_F(fuzz, concurrent_writers)
 	       atomic_load(&writes),
 	       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
 	       atomic_load(&unexpected));
+	vmb_tally("knob_writes", atomic_load(&writes));
 	EXPECT_EQ(0, atomic_load(&unexpected));
 
 	/* Afterwards: everything back, every file readable, and counting. */
@@ -387,7 +389,7 @@ TEST_F(fuzz, concurrent_writers)
 	}
 }
 
-/* A normal injection still works after fuzzing. */
+/* A normal injection still works after fuzzing, and the module unloads. */
 TEST_F(fuzz, injection_after_fuzzing)
 {
 	char val[64], stats[1024];
@@ -403,6 +405,7 @@ TEST_F(fuzz, injection_after_fuzzing)
 
 		ASSERT_EQ(0, vmb_set_target(getpid()));
 		fuzz_worker(&w);
+		vmb_tally("knob_writes", atomic_load(&writes));
 		ASSERT_EQ(0, restore_defaults());
 	}
 	ASSERT_EQ(0, vmb_set_target(getpid()));
@@ -422,6 +425,11 @@ TEST_F(fuzz, injection_after_fuzzing)
 	}
 	EXPECT_EQ(0, vmb_write("folio_lock/enable", "0"));
 	EXPECT_EQ(1ULL, (unsigned long long)holds) TH_LOG("stats: %s", stats);
+	/* And it unloads; loaded again for the tests after this one. */
+	ASSERT_EQ(0, vmb_set_target(0));
+	EXPECT_EQ(0, system("rmmod vmalock_bench"));
+	ASSERT_EQ(0, system("lsmod | grep -q '^vmalock_bench ' || modprobe vmalock_bench"));
+	ASSERT_EQ(0, vmb_loaded());
 }
 
 TEST_HARNESS_MAIN

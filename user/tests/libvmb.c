@@ -177,6 +177,16 @@ int vmb_read_faults(struct vmb_faults *f)
 	return i == VMB_NR_COUNTERS ? 0 : -EPROTO;
 }
 
+void vmb_tally(const char *what, uint64_t n)
+{
+	FILE *f = fopen(VMB_TALLY_FILE, "a");
+
+	if (!f)
+		return;
+	fprintf(f, "%s %" PRIu64 "\n", what, n);
+	fclose(f);
+}
+
 int vmb_fault_anon(size_t npages, void **mem)
 {
 	long page = sysconf(_SC_PAGESIZE);

@@ -46,6 +46,14 @@ int vmb_set_target(pid_t pid);
 int vmb_reset(void);
 /* Parse target/faults; -EPROTO if a line is not the expected counter. */
 int vmb_read_faults(struct vmb_faults *f);
+/*
+ * Add n to a run-wide count (knob_writes, lifecycle_cases,
+ * bytes_verified): appended to VMB_TALLY_FILE, which run-tests empties
+ * before the first test and sums after the last.
+ */
+#define VMB_TALLY_FILE "/tmp/vmb-tally"
+void vmb_tally(const char *what, uint64_t n);
+
 /* Touch npages pages of a fresh, non-THP anonymous mapping. */
 int vmb_fault_anon(size_t npages, void **mem);
 

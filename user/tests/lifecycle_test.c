@@ -514,6 +514,8 @@ static void log_counts(struct __test_metadata *_metadata,
 
 	TH_LOG("%s: lifecycle cases run %u, bytes verified %" PRIu64, what,
 	       c->cases, c->bytes);
+	vmb_tally("lifecycle_cases", c->cases);
+	vmb_tally("bytes_verified", c->bytes);
 	f = fopen(COUNT_FILE, "a");
 	if (!f)
 		return;
