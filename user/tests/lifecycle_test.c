@@ -6,9 +6,10 @@
  * folio_lock's killable filemap_fault() wait, private anon for migration)
  * the target is SIGKILLed with one of its threads waiting on the hold,
  * exits normally while armed with times=-1, forks during a hold (its child
- * faults the range too), is replaced in target/pid mid-hold, and the
- * module is removed mid-hold. The swap device gets a swapoff while delayed
- * I/O is in flight and the process doing the I/O is SIGKILLed.
+ * faults the range too), munmap()s or mremap()s the range mid-hold, is
+ * replaced in target/pid mid-hold, and the module is removed mid-hold.
+ * The swap device gets a swapoff while delayed I/O is in flight and the
+ * process doing the I/O is SIGKILLed.
  *
  * The target is a child sharing the range with the test process (the
  * same MAP_SHARED memfd or ramfs file, or for anon the pages fork left
@@ -249,6 +250,8 @@ enum {
 	CMD_FORK = 'F',		/* its child faults every page, answers 'g' */
 	CMD_EXIT = 'X',		/* exit(0) */
 	CMD_PAGEOUT = 'P',	/* MADV_PAGEOUT, answer 'p', fault forever */
+	CMD_MUNMAP = 'U',	/* munmap() the range, answers 'u' */
+	CMD_MREMAP = 'M',	/* mremap() it elsewhere, fault it there: 'm' */
 	READY = 'r',
 };
 
@@ -356,6 +359,42 @@ static void target_pageout(const struct target_env *e)
 	}
 }
 
+/*
+ * The range goes from under the hold: munmap(), or mremap() to a new
+ * address (ptes, migration entries included, move with it) and a fault
+ * of every page there, whose data must have come along. ns: how long the
+ * munmap() or mremap() took.
+ */
+static void target_unmap(const struct target_env *e, bool move)
+{
+	size_t len = e->npages * vmb_page_size();
+	struct reply r = { .tag = move ? 'm' : 'u' };
+	struct fault_job j = { .npages = e->npages, .rep = -1 };
+	uint64_t t0 = vmb_now_ns();
+	void *to;
+
+	if (!move) {
+		r.bad = munmap((void *)e->mem, len) ? -1 : 0;
+		r.ns = vmb_now_ns() - t0;
+	} else {
+		to = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			  0);
+		if (to != MAP_FAILED)
+			to = mremap((void *)e->mem, len, len,
+				    MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		r.ns = vmb_now_ns() - t0;
+		if (to == MAP_FAILED) {
+			r.bad = -1;
+		} else {
+			j.mem = to;
+			fault_all(&j);
+			r.bad = j.err ? -1 : (int32_t)j.bad;
+		}
+	}
+	if (write(e->rep, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+}
+
 /* A target: the harness's macros must not run here (they longjmp). */
 static void __attribute__((noreturn)) target_main(const struct target_env *e,
 						  bool unmap)
@@ -393,6 +432,10 @@ static void __attribute__((noreturn)) target_main(const struct target_env *e,
 			break;
 		case CMD_PAGEOUT:
 			target_pageout(e);
+			break;
+		case CMD_MUNMAP:
+		case CMD_MREMAP:
+			target_unmap(e, op == CMD_MREMAP);
 			break;
 		case CMD_EXIT:
 			exit(0);
@@ -832,6 +875,77 @@ TEST_F_TIMEOUT(life, fork_in_hold, 60)
 	ASSERT_EQ(0, wait_pid_ms(t->pid, SLACK_MS, &status));
 	t->pid = 0;
 	check_clean(_metadata, &self->m, &self->c);
+}
+
+/*
+ * The target munmap()s, or mremap()s elsewhere, the range in the middle
+ * of a hold, with a fault of ours (on our own mapping of it) waiting on
+ * the hold. The current hold ends as set, our fault completes, the next
+ * hold finds the range gone and the injector disarms itself (EFAULT, its
+ * one error); after mremap the target finds its data at the new address.
+ */
+static void unmap_in_hold(struct __test_metadata *_metadata,
+			  struct _test_data_life *self,
+			  const struct _fixture_variant_life *variant,
+			  bool move)
+{
+	struct fault_job ours = { .mem = self->m.mem, .npages = NPAGES,
+				  .zap = variant->zap, .rep = -1 };
+	struct target *t = &self->t[0];
+	struct vmb_inj_stats st;
+	uint64_t start, t0;
+	struct reply r;
+	pthread_t th;
+	int status;
+
+	ASSERT_EQ(0, target_spawn(t, &self->m, variant->zap, false));
+	ASSERT_EQ(0, target_reply(t, READY, SLACK_MS, &r));
+	ASSERT_EQ(0, vmb_set_target(t->pid));
+	arm_forever(_metadata, variant->inj, &self->m, &start);
+	ASSERT_EQ(0, pthread_create(&th, NULL, fault_all, &ours));
+	usleep(50000);
+	t0 = vmb_now_ns();
+	ASSERT_EQ(0, target_send(t, move ? CMD_MREMAP : CMD_MUNMAP));
+	ASSERT_EQ(0, target_reply(t, move ? 'm' : 'u',
+				  HOLD_US / 1000 + SLACK_MS, &r))
+		TH_LOG("the target's %s never returned",
+		       move ? "mremap()" : "munmap()");
+	self->c.cases++;
+	EXPECT_EQ(0, r.bad) TH_LOG("%s: %s", move ? "mremap()" : "munmap()",
+				   r.bad < 0 ? "failed" : "a page moved corrupted");
+	if (move && !r.bad)
+		self->c.bytes += self->m.len;
+	ASSERT_EQ(0, join_ms(th, HOLD_US / 1000 + SLACK_MS))
+		TH_LOG("our fault never completed");
+	ASSERT_EQ(0, ours.err);
+	ASSERT_EQ(0UL, ours.bad) TH_LOG("page %zu corrupted", ours.bad - 1);
+	self->c.bytes += self->m.len;
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(variant->inj, SLACK_MS))
+		TH_LOG("%s/enable still reads 1 with the range gone",
+		       variant->inj);
+	ASSERT_EQ(0, vmb_inj_read_stats(variant->inj, &st));
+	TH_LOG("%s %" PRIu64 " ms into the hold took %" PRIu64 " ms; our fault took %" PRIu64 " ms; holds %" PRId64 " errors %" PRId64 " last_error %" PRId64,
+	       move ? "mremap()" : "munmap()", (t0 - start) / MS, r.ns / MS,
+	       ours.ns / MS, st.v[VMB_STAT_holds], st.v[VMB_STAT_errors],
+	       st.v[VMB_STAT_last_error]);
+	EXPECT_EQ(0, st.v[VMB_STAT_holding]);
+	EXPECT_LE(1, st.v[VMB_STAT_holds]);
+	EXPECT_EQ(1, st.v[VMB_STAT_errors]);
+	EXPECT_EQ(EFAULT, st.v[VMB_STAT_last_error]);
+	ASSERT_EQ(0, target_send(t, CMD_EXIT));
+	ASSERT_EQ(0, wait_pid_ms(t->pid, SLACK_MS, &status));
+	t->pid = 0;
+	check_clean(_metadata, &self->m, &self->c);
+}
+
+TEST_F_TIMEOUT(life, munmap_in_hold, 60)
+{
+	unmap_in_hold(_metadata, self, variant, false);
+}
+
+TEST_F_TIMEOUT(life, mremap_in_hold, 60)
+{
+	unmap_in_hold(_metadata, self, variant, true);
 }
 
 /*
