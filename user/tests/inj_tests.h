@@ -658,6 +658,47 @@ TEST_F_TIMEOUT(inj, mmap_writer, 60)
 	}
 }
 
+/*
+ * The largest hold_us, interval_us and times are taken: a hold of
+ * VMB_HOLD_US_MAX (10 s, under the hung-task timeout) is in place, still
+ * holding a second later with a fault waiting on it, and disarming ends
+ * it at once, far from its 10 s: the fault completes, no error counted.
+ */
+TEST_F_TIMEOUT(inj, max_values, 60)
+{
+	struct toucher t = { .p = self->m.mem + self->page };
+	struct vmb_inj_stats st;
+	uint64_t start, t0;
+	pthread_t th;
+
+	if (variant->type != VMB_MAP_MEMFD)
+		SKIP(return, "memfd is enough");
+	ASSERT_EQ(0, inj_prepare(self, 1));
+	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len,
+				   VMB_HOLD_US_MAX, VMB_INTERVAL_US_MAX,
+				   VMB_TIMES_MAX));
+	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
+	sleep(1);
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	EXPECT_EQ(1, S(&st, holding));
+	t0 = vmb_now_ns();
+	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	TH_LOG("disarmed %" PRIu64 " ms into a %llu ms hold: the fault ended %" PRId64 " ms later; last_hold_us %" PRId64 " cut_short %" PRId64,
+	       (uint64_t)((t0 - start) / MS), VMB_HOLD_US_MAX / 1000,
+	       MS_SINCE(t.t1, t0), S(&st, last_hold_us), S(&st, cut_short));
+	EXPECT_GE(t.t1, start + 1000 * MS)
+		TH_LOG("the fault did not wait for the hold");
+	/* Seconds before the 10 s were up, even under TCG. */
+	EXPECT_LT(t.t1, t0 + 5000 * MS);
+	EXPECT_EQ(0, S(&st, holding));
+	EXPECT_EQ(0, S(&st, errors));
+	EXPECT_LT(S(&st, last_hold_us), (int64_t)VMB_HOLD_US_MAX);
+}
+
 static int run(const char *cmd)
 {
 	int status = system(cmd);
