@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,6 +207,63 @@ TEST_F(perms, no_kernel_pointers)
 	vmb_set_target(0);
 	TH_LOG("%d readable files checked", checked);
 	EXPECT_GE(checked, 4);
+}
+
+/*
+ * The module's other outputs: its kernel log lines (loading, the swap
+ * device, probes) and its tracepoints, whose print formats must print no
+ * pointer (%p and friends) and whose values here are user addresses,
+ * page counts and durations.
+ */
+TEST_F(perms, no_kernel_pointers_in_log_or_trace)
+{
+	static char buf[1 << 20];
+	char path[320], *line, *save, *fmt;
+	int n, lines = 0, events = 0;
+	struct dirent *e;
+	DIR *d;
+
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	ASSERT_LE(0, n) TH_LOG("klogctl: %s", strerror(errno));
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, "vmalock_bench") &&
+		    !strstr(line, "vmalock_swap"))
+			continue;
+		lines++;
+		EXPECT_FALSE(has_kernel_pointer(line))
+			TH_LOG("kernel log: %s", line);
+	}
+	d = opendir("/sys/kernel/tracing/events/vmalock_bench");
+	if (d) {
+		while ((e = readdir(d))) {
+			int fd;
+
+			if (e->d_name[0] == '.' || !strcmp(e->d_name, "enable") ||
+			    !strcmp(e->d_name, "filter"))
+				continue;
+			snprintf(path, sizeof(path),
+				 "/sys/kernel/tracing/events/vmalock_bench/%s/format",
+				 e->d_name);
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				continue;
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			ASSERT_LT(0, n);
+			buf[n] = '\0';
+			fmt = strstr(buf, "print fmt:");
+			ASSERT_NE(NULL, fmt) TH_LOG("%s", path);
+			EXPECT_EQ(NULL, strstr(fmt, "%p"))
+				TH_LOG("%s prints a pointer: %s", e->d_name, fmt);
+			events++;
+		}
+		closedir(d);
+	}
+	TH_LOG("%d kernel log lines of the module, %d tracepoint formats checked",
+	       lines, events);
+	EXPECT_GE(lines, 1);
 }
 
 TEST_HARNESS_MAIN
