@@ -162,16 +162,21 @@ static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
 	fprintf(f, "%-30s %3d %-18s", sc, threads, label);
 	for (i = 0; i < nf; i++) {
 		if (!s[i].n) {
-			fprintf(f, " %24s", "-");
+			fprintf(f, " %*s", i ? 33 : 24, "-");
 			continue;
 		}
-		if (i == 0 || !s[0].n || s[0].mean == 0) {
-			fprintf(f, " %12.4g±%-8.2g   ", s[i].mean, s[i].sd);
+		/* Every column: mean and spread (sd over the repeats). */
+		fprintf(f, " %12.4g±%-8.2g", s[i].mean, s[i].sd);
+		if (i == 0) {
+			fputs("   ", f);
+			continue;
+		}
+		if (!s[0].n || s[0].mean == 0) {
+			fprintf(f, " %11s", "");
 			continue;
 		}
 		p = vmb_welch_p(&s[0], &s[i]);
-		fprintf(f, " %12.4g %6.2fx%c  ", s[i].mean,
-			s[i].mean / s[0].mean,
+		fprintf(f, " %6.2fx%c  ", s[i].mean / s[0].mean,
 			p < 0 ? '?' : p < 0.05 ? '*' : ' ');
 	}
 	fputc('\n', f);
@@ -209,7 +214,8 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		       (unsigned long long)L[f].hold_us);
 	printf("%-30s %3s %-18s", "scenario", "thr", "metric");
 	for (f = 0; f < o->nfiles; f++)
-		printf(" %24s", f ? "[n] mean  ratio sig" : "[0] mean±sd");
+		printf(" %*s", f ? 33 : 24,
+		       f ? "[n] mean±sd  ratio sig" : "[0] mean±sd");
 	printf("\n");
 	/* Keys in the order of the first file that has them. */
 	for (f = 0; f < o->nfiles; f++) {

@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,88 @@ TEST_F(recorded, plots_embedded)
 	EXPECT_NE(NULL, strstr(svg, "6.1 t=1"));
 	free(svg);
 	free(md);
+}
+
+/* stdout of cmd(o) into DIR/name; returns cmd's result. */
+static int capture(const char *dir, const char *name,
+		   int (*cmd)(const struct vmb_opts *), const struct vmb_opts *o)
+{
+	char path[PATH_MAX];
+	int fd, saved, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	saved = dup(1);
+	dup2(fd, 1);
+	close(fd);
+	ret = cmd(o);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return ret;
+}
+
+/*
+ * compare on the recorded A/B: every column has mean and spread, the
+ * others a ratio to the first and a significance mark.
+ */
+TEST_F(recorded, compare_table)
+{
+	struct vmb_opts o;
+	const char *l;
+	char *out;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = VMB_CMD_COMPARE;
+	for (i = 0; i < 3; i++)
+		o.files[i] = self->f[i];
+	o.nfiles = 3;
+	ASSERT_EQ(0, capture(self->dir, "compare.txt", vmb_cmd_compare, &o))
+		TH_LOG("%s", vmb_errmsg());
+	out = slurp(self->dir, "compare.txt");
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "[0] mean±sd"));
+	EXPECT_NE(NULL, strstr(out, "[n] mean±sd  ratio sig"));
+	EXPECT_NE(NULL, strstr(out, "kernel 6.1.0-56-amd64"));
+	/* 6.1's bystanders wait behind the hold; 6.12's do not. */
+	l = line_with(out, "folio-lock-shmem                 1 bystander p99 ns");
+	EXPECT_NE(NULL, strstr(l, "4.456e+06±1.9e+05")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, "1.567e+05±3.9e+04    0.04x*")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, "1.753e+06±5.8e+05    0.39x ")) TH_LOG("%s", l);
+	free(out);
+}
+
+/* plot: one SVG with a curve per file. */
+TEST_F(recorded, plot_cdf)
+{
+	char path[PATH_MAX], *svg;
+	struct vmb_opts o;
+	int i;
+
+	if (system("gnuplot --version >/dev/null 2>&1"))
+		SKIP(return, "gnuplot is not installed (scripts/setup installs it)");
+	memset(&o, 0, sizeof(o));
+	o.cmd = VMB_CMD_PLOT;
+	o.role = "victim";
+	snprintf(path, sizeof(path), "%s/cdf.svg", self->dir);
+	o.output = path;
+	for (i = 0; i < 3; i++)
+		o.files[i] = self->f[i];
+	o.nfiles = 3;
+	ASSERT_EQ(0, capture(self->dir, "plot.txt", vmb_cmd_plot, &o))
+		TH_LOG("%s", vmb_errmsg());
+	svg = slurp(self->dir, "cdf.svg");
+	ASSERT_NE(NULL, svg);
+	EXPECT_NE(NULL, strstr(svg, "<svg"));
+	EXPECT_NE(NULL, strstr(svg, "folio-lock-shmem"));
+	free(svg);
+	o.output = "cdf.pdf";
+	EXPECT_EQ(-EINVAL, vmb_cmd_plot(&o));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "must end in .svg or .png"));
 }
 
 TEST_F(recorded, bad_file_leaves_no_report)
