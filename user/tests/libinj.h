@@ -7,6 +7,7 @@
 #ifndef _LIBINJ_H
 #define _LIBINJ_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,8 @@ struct vmb_inj_stats {
 
 uint64_t vmb_now_ns(void);
 long vmb_page_size(void);
+/* pthread_join() within ms: 0, or -ETIMEDOUT with the thread left. */
+int vmb_join_ms(pthread_t th, int ms);
 /* qsort() order of int64_t. */
 int vmb_cmp_s64(const void *a, const void *b);
 /*

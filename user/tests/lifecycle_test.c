@@ -125,20 +125,6 @@ static int wait_pid_ms(pid_t pid, int ms, int *status)
 	return -ETIMEDOUT;
 }
 
-static int join_ms(pthread_t th, int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return -pthread_timedjoin_np(th, NULL, &ts);
-}
-
 /* In a new child: die with the parent, even if it dies of a failure. */
 static void die_with_parent(pid_t parent)
 {
@@ -643,14 +629,14 @@ static void check_clean(struct __test_metadata *_metadata, struct vmb_map *m,
 
 	/* Our own ptes: a migration entry left in them would spin or hang. */
 	ASSERT_EQ(0, pthread_create(&th, NULL, fault_all, &j));
-	ret = join_ms(th, SLACK_MS);
+	ret = vmb_join_ms(th, SLACK_MS);
 	ASSERT_EQ(0, ret) TH_LOG("a fault on our own range did not complete: leaked migration entry or folio lock");
 	ASSERT_EQ(0UL, j.bad) TH_LOG("page %zu corrupted", j.bad - 1);
 	c->bytes += m->len;
 
 	/* munmap() write-locks the VMA: it waits for every VMA reader. */
 	ASSERT_EQ(0, pthread_create(&th, NULL, munmap_thread, &u));
-	ret = join_ms(th, SLACK_MS);
+	ret = vmb_join_ms(th, SLACK_MS);
 	ASSERT_EQ(0, ret) TH_LOG("munmap() of the range did not return: a leaked VMA lock");
 	ASSERT_EQ(0, u.err) TH_LOG("munmap: %s", strerror(-u.err));
 	m->mem = NULL;
@@ -803,7 +789,7 @@ static void die_in_hold(struct __test_metadata *_metadata,
 		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	}
 	self->c.cases++;
-	ASSERT_EQ(0, join_ms(th, HOLD_US / 1000 + SLACK_MS))
+	ASSERT_EQ(0, vmb_join_ms(th, HOLD_US / 1000 + SLACK_MS))
 		TH_LOG("our fault never completed");
 	ASSERT_EQ(0, ours.err);
 	ASSERT_EQ(0UL, ours.bad) TH_LOG("page %zu corrupted", ours.bad - 1);
@@ -915,7 +901,7 @@ static void unmap_in_hold(struct __test_metadata *_metadata,
 				   r.bad < 0 ? "failed" : "a page moved corrupted");
 	if (move && !r.bad)
 		self->c.bytes += self->m.len;
-	ASSERT_EQ(0, join_ms(th, HOLD_US / 1000 + SLACK_MS))
+	ASSERT_EQ(0, vmb_join_ms(th, HOLD_US / 1000 + SLACK_MS))
 		TH_LOG("our fault never completed");
 	ASSERT_EQ(0, ours.err);
 	ASSERT_EQ(0UL, ours.bad) TH_LOG("page %zu corrupted", ours.bad - 1);
@@ -1032,7 +1018,7 @@ TEST_F_TIMEOUT(life, rmmod_in_hold, 90)
 	t1 = vmb_now_ns();
 	ASSERT_EQ(0, ret) TH_LOG("rmmod vmalock_bench: exit status %d", ret);
 	self->c.cases++;
-	ASSERT_EQ(0, join_ms(th, SLACK_MS)) TH_LOG("our fault never completed");
+	ASSERT_EQ(0, vmb_join_ms(th, SLACK_MS)) TH_LOG("our fault never completed");
 	EXPECT_EQ(0UL, ours.bad);
 	if (!ours.bad)
 		self->c.bytes += self->m.len;
@@ -1107,16 +1093,16 @@ TEST_F_TIMEOUT(life, leak_detectors, 60)
 	ASSERT_EQ(0, vmb_inj_wait_disarmed(variant->inj, hold_us / 1000 +
 					   SLACK_MS));
 	ASSERT_EQ(0, vmb_inj_read_stats(variant->inj, &st));
-	ASSERT_EQ(0, join_ms(fault_g.th, SLACK_MS));
+	ASSERT_EQ(0, vmb_join_ms(fault_g.th, SLACK_MS));
 	EXPECT_EQ(0UL, ours.bad);
 	if (waits_locked) {
-		ASSERT_EQ(0, join_ms(unmap_g.th, SLACK_MS));
+		ASSERT_EQ(0, vmb_join_ms(unmap_g.th, SLACK_MS));
 		ASSERT_EQ(0, u.err);
 		self->m.len -= page;
 	} else {
 		u.mem = NULL;
 		gated_start(&unmap_g);	/* munmap(NULL, ...) of nothing */
-		ASSERT_EQ(0, join_ms(unmap_g.th, SLACK_MS));
+		ASSERT_EQ(0, vmb_join_ms(unmap_g.th, SLACK_MS));
 	}
 	ASSERT_LT(began, (uint64_t)st.v[VMB_STAT_hold_end_ns])
 		TH_LOG("too slow: the hold ended before the checks began");
@@ -1278,7 +1264,7 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 	ASSERT_EQ(0, target_kill(&self->t, SLACK_MS, &died))
 		TH_LOG("the target did not die");
 	self->c.cases++;
-	ASSERT_EQ(0, join_ms(th, 6 * SLACK_MS))
+	ASSERT_EQ(0, vmb_join_ms(th, 6 * SLACK_MS))
 		TH_LOG("swapoff did not return");
 	ASSERT_EQ(0, so.ret) TH_LOG("swapoff: %s", strerror(-so.ret));
 	self->swapped_on = false;
