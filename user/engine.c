@@ -317,17 +317,38 @@ static int crew_join(struct vmb_run *r, struct crew *c, int role)
 	return err;
 }
 
-/* Sleep up to s seconds, waking early on stop or Ctrl-C. */
-static void nap(struct vmb_run *r, double s, bool until_victims)
+/* A line on stderr every this many seconds of one long phase. */
+#define TICK_S 10
+
+/*
+ * Sleep up to s seconds (0: until the victims are done), waking early on
+ * stop or Ctrl-C; a phase that goes on says so on stderr every TICK_S.
+ */
+static void nap(struct vmb_run *r, const char *phase, double s,
+		bool until_victims)
 {
-	uint64_t end = vmb_now_ns() + (uint64_t)(s * 1e9);
+	uint64_t t0 = vmb_now_ns(), end = t0 + (uint64_t)(s * 1e9), now;
 	struct timespec ts = { 0, 2000000 };
+	uint64_t tick = t0 + TICK_S * 1000000000ULL;
 
 	while (!vmb_should_stop(r)) {
 		if (until_victims && !atomic_load(&r->victims_left))
 			return;
-		if (s > 0 && vmb_now_ns() >= end)
+		now = vmb_now_ns();
+		if (s > 0 && now >= end)
 			return;
+		if (now >= tick) {
+			fprintf(stderr, "vmalock-bench: %s, %d thread(s): %s for %.0f s",
+				r->sc->name, r->nvictims, phase,
+				(double)(now - t0) / 1e9);
+			if (s > 0)
+				fprintf(stderr, " of %.0f", s);
+			else
+				fprintf(stderr, ", %d victim(s) not done",
+					atomic_load(&r->victims_left));
+			fputc('\n', stderr);
+			tick += TICK_S * 1000000000ULL;
+		}
 		nanosleep(&ts, NULL);
 	}
 }
@@ -347,7 +368,7 @@ static int phase_baseline(struct vmb_run *r)
 	if (o->writer && !ret)
 		ret = crew_add(r, &c, VMB_ROLE_WRITER_BASE, 0);
 	if (!ret)
-		nap(r, o->baseline_s, false);
+		nap(r, "baseline", o->baseline_s, false);
 	atomic_store(&r->stop, 1);
 	ret2 = crew_join(r, &c, -1);
 	return ret ? ret : ret2;
@@ -382,9 +403,9 @@ static int phase_injected(struct vmb_run *r)
 	if (ret)
 		atomic_store(&r->stop, 1);
 	else if (r->iterations)
-		nap(r, 0, true);
+		nap(r, "injected", 0, true);
 	else
-		nap(r, o->duration_s, true);
+		nap(r, "injected", o->duration_s, true);
 	atomic_store(&r->stop, 1);
 	if (r->sc->quiesce)
 		r->sc->quiesce(r);
