@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -486,6 +487,60 @@ static const struct bad_case bad_cases[] = {
 	{ { "compare" }, "compare" },
 	{ { "frobnicate" }, "'frobnicate'" },
 };
+
+/*
+ * --trace FILE: the run is recorded with trace-cmd and the tool prints
+ * its summary: the mmap_lock waits by role and the module's fault events
+ * by path, which for folio-lock-shmem must be there.
+ */
+FIXTURE(traced) {
+};
+
+FIXTURE_SETUP(traced)
+{
+}
+
+FIXTURE_TEARDOWN(traced)
+{
+}
+
+TEST_F_TIMEOUT(traced, summary, 120)
+{
+	static const char dat[] = "/tmp/tool_test.trace.dat";
+	static const char *const args[] = { "vmalock-bench", "run",
+					    "folio-lock-shmem", "-t", "1", "-n",
+					    "5", "--hold-us", "20000",
+					    "--trace", dat };
+	char *argv[ARRAY_SIZE(args) + 1] = { NULL };
+	char *out = malloc(OUT_MAX);
+	struct stat st;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		argv[i] = (char *)args[i];
+
+	ASSERT_NE(NULL, out);
+	if (access(tool(), X_OK) || access("/usr/bin/trace-cmd", X_OK))
+		SKIP(free(out); return, "no %s or no trace-cmd", tool());
+	if (vmb_has_feature("tracepoints") != 1)
+		SKIP(free(out); return, "no tracepoints in features");
+	unlink(dat);
+	ret = run_tool(argv, out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, out);
+	EXPECT_EQ(0, stat(dat, &st));
+	EXPECT_LT(0, st.st_size);
+	EXPECT_NE(NULL, strstr(out, "# trace: /tmp/tool_test.trace.dat: "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "# mmap_lock waits of this process by role"));
+	EXPECT_NE(NULL, strstr(out, "# vmalock_bench:fault by path: "));
+	/* The victims' faults were recorded, by the path they took. */
+	EXPECT_NE(NULL, strstr(out, vmb_has_feature("per_vma_lock") == 1 ?
+				    " vma_lock=" : " mmap_lock="))
+		TH_LOG("%s", strstr(out, "# vmalock_bench:fault") ?: out);
+	unlink(dat);
+	free(out);
+}
 
 TEST(bad_option_names_itself)
 {
