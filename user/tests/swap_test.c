@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The swap device: /dev/vmalock_swap0 as a real swap device, its delays,
- * data integrity under delays and jitter, the folio wait of a second
- * thread, the accounting of swap faults, swapoff with I/O in flight, and
- * the errno of bad writes. Every case runs with the device asynchronous
- * (the default) and synchronous (sync_io=1, SWP_SYNCHRONOUS_IO).
+ * data integrity under delays and jitter (one thread, then several at
+ * once), the folio wait of a second thread, the accounting of swap
+ * faults, swapoff with I/O in flight, and the errno of bad writes. Every
+ * case runs with the device asynchronous (the default) and synchronous
+ * (sync_io=1, SWP_SYNCHRONOUS_IO).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,23 +76,47 @@ out:
 	return n;
 }
 
+/* Word i of the pattern of seed: seed is word ^ (i * constant). */
+static uint64_t pattern_word(size_t i, uint64_t seed)
+{
+	return (i * 0x9e3779b97f4a7c15ULL) ^ seed;
+}
+
+/* Every 8-byte word of [p, p + npages) patterned by seed and its index. */
+static void pattern_fill(void *p, size_t npages, uint64_t seed)
+{
+	size_t i, n = npages * page_size / 8;
+	uint64_t *w = p;
+
+	for (i = 0; i < n; i++)
+		w[i] = pattern_word(i, seed);
+}
+
+/* An anonymous mapping, no THP: every page a 4 KiB folio to swap. */
+static void *anon_map(size_t npages)
+{
+	size_t len = npages * page_size;
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, len, MADV_NOHUGEPAGE)) {
+		munmap(p, len);
+		return NULL;
+	}
+	return p;
+}
+
 /* An anonymous mapping, no THP, every 8-byte word patterned by seed. */
 static void *pattern_map(size_t npages, uint64_t seed)
 {
-	size_t len = npages * page_size, i;
-	uint64_t *w;
+	void *p = anon_map(npages);
 
-	w = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w == MAP_FAILED)
-		return NULL;
-	if (madvise(w, len, MADV_NOHUGEPAGE)) {
-		munmap(w, len);
-		return NULL;
-	}
-	for (i = 0; i < len / 8; i++)
-		w[i] = (i * 0x9e3779b97f4a7c15ULL) ^ seed;
-	return w;
+	if (p)
+		pattern_fill(p, npages, seed);
+	return p;
 }
 
 /* Bytes that match the pattern, from the start; faults every page in. */
@@ -99,7 +126,7 @@ static size_t pattern_check(void *p, size_t npages, uint64_t seed)
 	size_t i, n = npages * page_size / 8;
 
 	for (i = 0; i < n; i++)
-		if (w[i] != ((i * 0x9e3779b97f4a7c15ULL) ^ seed))
+		if (w[i] != pattern_word(i, seed))
 			break;
 	return i * 8;
 }
@@ -317,7 +344,274 @@ TEST_F_TIMEOUT(swap, integrity_64m, 180)
 	       b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads],
 	       b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed],
 	       b.v[VMB_SWAP_inflight_max]);
+	vmb_tally("bytes_verified", good);
 	munmap(p, npages * page_size);
+}
+
+/* integrity_under_load: threads, the MiB each one owns, rounds. */
+#define LOAD_THREADS	4
+#define LOAD_MIB	4
+#define LOAD_ROUNDS	6
+/* The top 16 bits of every seed: a word that has them is some round's. */
+#define LOAD_MAGIC	0x10adULL
+
+struct loader {
+	pthread_t tid;
+	unsigned int id;
+	int cpu;		/* the thread runs there only */
+	char *p;
+	size_t npages;
+	bool sync_io;
+	volatile int *go, *stop;
+	/* Written by the thread, read after pthread_join(). */
+	int err;		/* -EIO bad data, -EAGAIN not swapped, -errno */
+	char why[256];		/* what failed, in which round, where */
+	unsigned int rounds;	/* completed */
+	uint64_t bytes;		/* verified, every read-back counted */
+	uint64_t swapped;	/* pages pagemap showed swapped, summed */
+	uint64_t ns;		/* from go to the end of its last round */
+};
+
+/* Thread id's pattern in round r: at any offset, no two (id, r) agree. */
+static uint64_t load_seed(unsigned int id, unsigned int r)
+{
+	return LOAD_MAGIC << 48 | (uint64_t)id << 32 | r;
+}
+
+/* Record the first failure of a thread and stop the others. */
+static int __attribute__((format(printf, 3, 4)))
+load_fail(struct loader *l, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->why, sizeof(l->why), fmt, ap);
+	va_end(ap);
+	l->err = err;
+	*l->stop = 1;
+	return err;
+}
+
+/* MADV_PAGEOUT the whole region, then see every page swapped in pagemap. */
+static int load_pageout(struct loader *l, unsigned int r, const char *when)
+{
+	long n;
+	int ret;
+
+	ret = pageout(l->p, l->npages);
+	if (ret)
+		return load_fail(l, ret, "round %u: MADV_PAGEOUT %s: %s", r,
+				 when, strerror(-ret));
+	n = pages_swapped(l->p, l->npages);
+	if (n != (long)l->npages)
+		return load_fail(l, n < 0 ? (int)n : -EAGAIN,
+				 "round %u: MADV_PAGEOUT %s: %ld of %zu pages swapped (pagemap)",
+				 r, when, n, l->npages);
+	l->swapped += n;
+	return 0;
+}
+
+/*
+ * Read every byte back against round r's pattern: the first touch of a
+ * swapped page is a swap-in fault. A bad word is named by whose pattern
+ * it is at that offset, if any: stale data from an earlier round, or
+ * another thread's page, says which.
+ */
+static int load_check(struct loader *l, unsigned int r, const char *when)
+{
+	size_t len = l->npages * page_size, good;
+	uint64_t seed = load_seed(l->id, r), found, whose;
+	char from[64] = "no round's pattern";
+
+	good = pattern_check(l->p, l->npages, seed);
+	if (good != len) {
+		found = ((uint64_t *)l->p)[good / 8];
+		whose = found ^ pattern_word(good / 8, 0);
+		if (whose >> 48 == LOAD_MAGIC)
+			snprintf(from, sizeof(from), "thread %u round %u's pattern",
+				 (unsigned int)(whose >> 32 & 0xffff),
+				 (unsigned int)whose);
+		return load_fail(l, -EIO,
+				 "round %u: %s: first bad byte at offset %zu of %zu: %#" PRIx64 " (%s), expected %#" PRIx64,
+				 r, when, good, len, found, from,
+				 pattern_word(good / 8, seed));
+	}
+	l->bytes += len;
+	return 0;
+}
+
+/*
+ * One thread of integrity_under_load: every round, a new pattern, out
+ * and back. Async: a folio still under writeback when reclaim looks at it
+ * stays in the swap cache, and the first read-back may find it there
+ * without a read; as in integrity_64m the region then goes out again
+ * clean (its swap copy kept, so nothing is written and every folio is
+ * dropped at once) and the second read-back comes from the device.
+ */
+static void *load_thread(void *arg)
+{
+	struct loader *l = arg;
+	uint64_t t0;
+	unsigned int r;
+	cpu_set_t set;
+	long n;
+
+	/*
+	 * A folio faulted in or swapped in goes to a per-CPU batch before
+	 * the LRU, and MADV_PAGEOUT drains only this CPU's batches
+	 * (lru_add_drain()): one still in another CPU's is not on the LRU,
+	 * cannot be isolated, and is not paged out (unpinned, 1001 of 1024
+	 * pages swapped was seen). Pinned, a thread's folios are all in
+	 * its own CPU's batches.
+	 */
+	CPU_ZERO(&set);
+	CPU_SET(l->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		load_fail(l, -errno, "sched_setaffinity(CPU %d): %s", l->cpu,
+			  strerror(errno));
+	while (!*l->go)
+		sched_yield();
+	t0 = now_ns();
+	for (r = 0; r < LOAD_ROUNDS && !*l->stop; r++) {
+		/*
+		 * Round 0 faults in zero pages; later ones write to the pages
+		 * read back last round, dirty again: they must be written out
+		 * anew, not dropped on an old swap copy.
+		 */
+		pattern_fill(l->p, l->npages, load_seed(l->id, r));
+		if (load_pageout(l, r, "after writing"))
+			break;
+		if (!l->sync_io &&
+		    (load_check(l, r, "read-back from the swap cache") ||
+		     load_pageout(l, r, "clean")))
+			break;
+		if (load_check(l, r, "read-back"))
+			break;
+		n = pages_swapped(l->p, l->npages);
+		if (n) {
+			load_fail(l, n < 0 ? (int)n : -EAGAIN,
+				  "round %u: %ld pages still swapped after read-back",
+				  r, n);
+			break;
+		}
+		l->rounds++;
+	}
+	l->ns = now_ns() - t0;
+	return NULL;
+}
+
+/*
+ * Data integrity under load: LOAD_THREADS threads, each with its own
+ * LOAD_MIB MiB, run LOAD_ROUNDS rounds at once: write a pattern of
+ * (thread, round, offset), MADV_PAGEOUT it, read every byte back. Every
+ * read and write is delayed 200 us plus up to 100 us of jitter, so one
+ * thread's swap-in faults wait on their reads (async: on the locked
+ * swap-cache folio; sync: for its own read, in the fault) while
+ * another's pages are under writeback and a third's reads complete out
+ * of order. Every page is seen swapped before it is read
+ * back, and the device counted at least every byte, delayed all of it,
+ * and failed none.
+ */
+TEST_F_TIMEOUT(swap, integrity_under_load, 120)
+{
+	const size_t npages = LOAD_MIB * MIB / page_size;
+	const uint64_t total = (uint64_t)LOAD_THREADS * LOAD_ROUNDS * npages *
+			       page_size;
+	uint64_t d[VMB_SWAP_NR_STATS], bytes = 0, swapped = 0;
+	uint64_t t0, t1, fastest = UINT64_MAX, slowest = 0;
+	struct loader l[LOAD_THREADS] = {};
+	int cpus[CPU_SETSIZE], ncpus = 0, c, ret = 0;
+	unsigned int i, n, failed = 0, first;
+	struct vmb_swap_stats a, b;
+	volatile int go = 0, stop = 0;
+	cpu_set_t set;
+
+	ASSERT_EQ(0, vmb_write("swap/scope", "all"));
+	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 200));
+	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 200));
+	ASSERT_EQ(0, vmb_swap_set("jitter_us", 100));
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
+	for (c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[ncpus++] = c;
+	ASSERT_GT(ncpus, 0);
+	for (i = 0; i < LOAD_THREADS; i++) {
+		l[i].id = i;
+		l[i].cpu = cpus[i % ncpus];
+		l[i].npages = npages;
+		l[i].sync_io = variant->sync_io;
+		l[i].go = &go;
+		l[i].stop = &stop;
+		/*
+		 * A PROT_NONE page after each region keeps it a VMA of its
+		 * own: swap readahead stays in the faulting VMA, so no
+		 * thread reads another's pages into its own CPU's batch.
+		 */
+		l[i].p = anon_map(npages + 1);
+		ASSERT_NE(NULL, l[i].p);
+		ASSERT_EQ(0, mprotect(l[i].p + npages * page_size, page_size,
+				      PROT_NONE));
+	}
+	ASSERT_EQ(0, vmb_swap_read_stats(&a));
+
+	/*
+	 * All start together. If one cannot be created, those that were
+	 * are let go with stop set, and end at once: no thread may outlive
+	 * the test body, whose ASSERTs leave for the teardown (swapoff).
+	 */
+	for (n = 0; n < LOAD_THREADS; n++) {
+		ret = pthread_create(&l[n].tid, NULL, load_thread, &l[n]);
+		if (ret)
+			break;
+	}
+	stop = n < LOAD_THREADS;
+	t0 = now_ns();
+	go = 1;
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, pthread_join(l[i].tid, NULL));
+	t1 = now_ns();
+	ASSERT_EQ(LOAD_THREADS, (int)n) TH_LOG("pthread_create: %s", strerror(ret));
+
+	ASSERT_EQ(0, vmb_swap_read_stats(&b));
+	for (i = 0, first = LOAD_THREADS; i < LOAD_THREADS; i++) {
+		if (l[i].err && !failed++)
+			first = i;
+		else if (l[i].err)
+			EXPECT_EQ(0, l[i].err)
+				TH_LOG("thread %u (CPU %d, %u rounds done): %s",
+				       i, l[i].cpu, l[i].rounds, l[i].why);
+		bytes += l[i].bytes;
+		swapped += l[i].swapped;
+		if (l[i].ns < fastest)
+			fastest = l[i].ns;
+		if (l[i].ns > slowest)
+			slowest = l[i].ns;
+		munmap(l[i].p, (npages + 1) * page_size);
+	}
+	/* The first failure last: run-tests' summary quotes the last line. */
+	if (failed)
+		ASSERT_EQ(0, l[first].err)
+			TH_LOG("thread %u (CPU %d, %u rounds done): %s; %u of %d threads failed",
+			       first, l[first].cpu, l[first].rounds,
+			       l[first].why, failed, LOAD_THREADS);
+	/* Async reads every round back twice (see load_thread()). */
+	ASSERT_EQ(total * (variant->sync_io ? 1 : 2), bytes);
+	vmb_tally("bytes_verified", bytes);
+
+	for (i = 0; i < VMB_SWAP_NR_STATS; i++)
+		d[i] = b.v[i] - a.v[i];
+	/* Every round wrote every page out, then read it in from the device. */
+	ASSERT_GE(d[VMB_SWAP_write_bytes], total);
+	ASSERT_GE(d[VMB_SWAP_read_bytes], total);
+	/* scope=all, both delays > 0: each read and write had its delay. */
+	ASSERT_EQ(d[VMB_SWAP_reads] + d[VMB_SWAP_writes], d[VMB_SWAP_delayed]);
+	ASSERT_EQ(b.v[VMB_SWAP_errors], a.v[VMB_SWAP_errors]);
+	TH_LOG("%s: %d threads x %d MiB x %d rounds in %.2f s (threads %.2f to %.2f s): %" PRIu64 " bytes verified, %" PRIu64 " pages seen swapped (pagemap); device writes %" PRIu64 " reads %" PRIu64 " delayed %" PRIu64 " errors +0; inflight_max %" PRIu64 " (%" PRIu64 " before)",
+	       variant->sync_io ? "sync" : "async", LOAD_THREADS, LOAD_MIB,
+	       LOAD_ROUNDS, (t1 - t0) / 1e9, fastest / 1e9, slowest / 1e9,
+	       bytes, swapped, d[VMB_SWAP_writes], d[VMB_SWAP_reads],
+	       d[VMB_SWAP_delayed], b.v[VMB_SWAP_inflight_max],
+	       a.v[VMB_SWAP_inflight_max]);
 }
 
 /*
