@@ -272,19 +272,6 @@ static void account(struct summary *s, char *line)
 	}
 }
 
-static const char *fmt_ns(char *buf, size_t size, double ns)
-{
-	if (ns < 1e3)
-		snprintf(buf, size, "%.0fns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, size, "%.1fus", ns / 1e3);
-	else if (ns < 1e9)
-		snprintf(buf, size, "%.2fms", ns / 1e6);
-	else
-		snprintf(buf, size, "%.2fs", ns / 1e9);
-	return buf;
-}
-
 static void print_summary(const struct summary *s, const char *file)
 {
 	char a[16], b[16], c[16];
@@ -304,10 +291,10 @@ static void print_summary(const struct summary *s, const char *file)
 			printf("#   %-15s %-5s %8llu %9s %9s %9s\n",
 			       role == ROLE_MAIN ? "main" : vmb_role_names[role],
 			       wr ? "write" : "read", (unsigned long long)w->n,
-			       fmt_ns(a, sizeof(a), w->sum / (double)w->n),
-			       fmt_ns(b, sizeof(b),
+			       vmb_fmt_ns(a, sizeof(a), w->sum / (double)w->n),
+			       vmb_fmt_ns(b, sizeof(b),
 				      (double)vmb_hist_pct(&w->h, 99)),
-			       fmt_ns(c, sizeof(c), w->max));
+			       vmb_fmt_ns(c, sizeof(c), w->max));
 		}
 	}
 	if (!s->mmap_events)
@@ -321,7 +308,7 @@ static void print_summary(const struct summary *s, const char *file)
 		printf(" %s=%llu", f->path, (unsigned long long)f->n);
 		if (f->n)
 			printf(" (mean %s)",
-			       fmt_ns(a, sizeof(a), f->sum_ns / (double)f->n));
+			       vmb_fmt_ns(a, sizeof(a), f->sum_ns / (double)f->n));
 	}
 	printf("\n");
 }
