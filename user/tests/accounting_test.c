@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libinj.h"
 #include "libvmb.h"
 
 #define NPAGES 512UL
@@ -38,39 +39,6 @@
 static int page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
-}
-
-/* munmap() from another thread, so that a leaked VMA read lock fails. */
-struct unmap_arg {
-	void *mem;
-	size_t len;
-	int ret;
-};
-
-static void *unmap_thread(void *p)
-{
-	struct unmap_arg *a = p;
-
-	a->ret = munmap(a->mem, a->len) ? -errno : 0;
-	return NULL;
-}
-
-static int unmap_elsewhere(void *mem, size_t len, int timeout_s)
-{
-	struct unmap_arg a = { .mem = mem, .len = len };
-	struct timespec ts;
-	pthread_t t;
-	int ret;
-
-	ret = pthread_create(&t, NULL, unmap_thread, &a);
-	if (ret)
-		return -ret;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_s;
-	ret = pthread_timedjoin_np(t, NULL, &ts);
-	if (ret)
-		return -ret;	/* -ETIMEDOUT: munmap() is stuck */
-	return a.ret;
 }
 
 FIXTURE(acct) {
@@ -159,7 +127,7 @@ TEST_F(acct, anon_faults)
 	}
 
 	/* Every VMA read lock taken, forced or not, has been dropped. */
-	ASSERT_EQ(0, unmap_elsewhere(mem, len, 10))
+	ASSERT_EQ(0, vmb_munmap_elsewhere(mem, len, 10000))
 		TH_LOG("munmap from another thread did not return: VMA lock leaked?");
 
 	if (!variant->force)
@@ -170,7 +138,7 @@ TEST_F(acct, anon_faults)
 	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
 	ASSERT_EQ(0, vmb_read_faults(&f));
 	check_vma_locked(_metadata, &f);
-	ASSERT_EQ(0, unmap_elsewhere(mem, len, 10));
+	ASSERT_EQ(0, vmb_munmap_elsewhere(mem, len, 10000));
 }
 
 /*

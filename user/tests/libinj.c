@@ -44,6 +44,37 @@ int vmb_join_ms(pthread_t th, int ms)
 	return -pthread_timedjoin_np(th, NULL, &ts);
 }
 
+void *vmb_munmap_thread(void *job)
+{
+	struct vmb_unmap_job *u = job;
+
+	u->err = munmap(u->mem, u->len) ? -errno : 0;
+	u->done_ns = vmb_now_ns();
+	return NULL;
+}
+
+int vmb_munmap_elsewhere(void *mem, size_t len, int ms)
+{
+	/* On the heap: a stuck thread outlives this call. */
+	struct vmb_unmap_job *u = calloc(1, sizeof(*u));
+	pthread_t th;
+	int ret;
+
+	if (!u)
+		return -ENOMEM;
+	u->mem = mem;
+	u->len = len;
+	ret = -pthread_create(&th, NULL, vmb_munmap_thread, u);
+	if (!ret)
+		ret = vmb_join_ms(th, ms);
+	if (ret == -ETIMEDOUT)
+		return ret;	/* u is the stuck thread's now */
+	if (!ret)
+		ret = u->err;
+	free(u);
+	return ret;
+}
+
 int64_t vmb_sleep_late_ns(uint64_t us)
 {
 	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };

@@ -52,6 +52,21 @@ uint64_t vmb_now_ns(void);
 long vmb_page_size(void);
 /* pthread_join() within ms: 0, or -ETIMEDOUT with the thread left. */
 int vmb_join_ms(pthread_t th, int ms);
+
+/* A munmap() for a thread of its own: vmb_munmap_thread(job). */
+struct vmb_unmap_job {
+	void *mem;
+	size_t len;
+	int err;		/* 0 or munmap()'s -errno */
+	uint64_t done_ns;	/* CLOCK_MONOTONIC when it returned */
+};
+void *vmb_munmap_thread(void *job);
+/*
+ * munmap() from another thread, within ms: munmap() write-locks the VMA,
+ * so a VMA read lock or mmap_lock left held makes it hang. 0, munmap()'s
+ * -errno, or -ETIMEDOUT (the thread is left behind, stuck).
+ */
+int vmb_munmap_elsewhere(void *mem, size_t len, int ms);
 /* qsort() order of int64_t. */
 int vmb_cmp_s64(const void *a, const void *b);
 /*

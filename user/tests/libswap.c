@@ -50,6 +50,34 @@ int vmb_file_write(const char *path, const char *val)
 	return ret;
 }
 
+int vmb_swap_env_save(struct vmb_swap_env *e)
+{
+	int ret;
+
+	e->page_cluster[0] = e->zswap[0] = '\0';
+	if (!vmb_file_read(VMB_ZSWAP_ENABLED, e->zswap, sizeof(e->zswap))) {
+		ret = vmb_file_write(VMB_ZSWAP_ENABLED, "N");
+		if (ret)
+			return ret;
+	}
+	return vmb_file_read(VMB_PAGE_CLUSTER, e->page_cluster,
+			     sizeof(e->page_cluster));
+}
+
+int vmb_swap_env_restore(const struct vmb_swap_env *e)
+{
+	int ret = 0, r;
+
+	if (e->page_cluster[0])
+		ret = vmb_file_write(VMB_PAGE_CLUSTER, e->page_cluster);
+	if (e->zswap[0]) {
+		r = vmb_file_write(VMB_ZSWAP_ENABLED, e->zswap);
+		if (!ret)
+			ret = r;
+	}
+	return ret;
+}
+
 int vmb_swap_read_stats(struct vmb_swap_stats *s)
 {
 	char buf[1024], *line, *save, name[64];

@@ -30,6 +30,16 @@ struct vmb_swap_stats {
 int vmb_file_read(const char *path, char *buf, size_t size);
 int vmb_file_write(const char *path, const char *val);
 
+/* What swap depends on outside debugfs, saved to be put back. */
+struct vmb_swap_env {
+	char page_cluster[16];
+	char zswap[8];		/* "" where the kernel has no zswap */
+};
+/* Save both, and turn zswap off: pages must reach the device. */
+int vmb_swap_env_save(struct vmb_swap_env *e);
+/* Put back what was saved: the first error. */
+int vmb_swap_env_restore(const struct vmb_swap_env *e);
+
 /* Parse swap/stats; -EPROTO if a line is not the expected counter. */
 int vmb_swap_read_stats(struct vmb_swap_stats *s);
 /* "swap/knob" := v. */

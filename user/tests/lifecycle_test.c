@@ -179,22 +179,6 @@ static void *fault_all(void *arg)
 	return NULL;
 }
 
-struct unmap_job {
-	void *mem;
-	size_t len;
-	int err;
-	uint64_t done_ns;
-};
-
-static void *munmap_thread(void *arg)
-{
-	struct unmap_job *u = arg;
-
-	u->err = munmap(u->mem, u->len) ? -errno : 0;
-	u->done_ns = vmb_now_ns();
-	return NULL;
-}
-
 /*
  * A thread created now and run later: creating one maps its stack, which
  * needs mmap_lock for writing, and on 6.1 a fault of ours waiting on a
@@ -616,7 +600,6 @@ static void check_clean(struct __test_metadata *_metadata, struct vmb_map *m,
 {
 	struct fault_job j = { .mem = m->mem, .npages = m->len /
 			       vmb_page_size(), .rep = -1 };
-	struct unmap_job u = { .mem = m->mem, .len = m->len };
 	bool file = m->type != VMB_MAP_ANON;
 	pthread_t th;
 	long refcnt;
@@ -635,10 +618,9 @@ static void check_clean(struct __test_metadata *_metadata, struct vmb_map *m,
 	c->bytes += m->len;
 
 	/* munmap() write-locks the VMA: it waits for every VMA reader. */
-	ASSERT_EQ(0, pthread_create(&th, NULL, munmap_thread, &u));
-	ret = vmb_join_ms(th, SLACK_MS);
-	ASSERT_EQ(0, ret) TH_LOG("munmap() of the range did not return: a leaked VMA lock");
-	ASSERT_EQ(0, u.err) TH_LOG("munmap: %s", strerror(-u.err));
+	ret = vmb_munmap_elsewhere(m->mem, m->len, SLACK_MS);
+	ASSERT_NE(-ETIMEDOUT, ret) TH_LOG("munmap() of the range did not return: a leaked VMA lock");
+	ASSERT_EQ(0, ret) TH_LOG("munmap: %s", strerror(-ret));
 	m->mem = NULL;
 
 	ASSERT_EQ(0, module_refcnt(&refcnt));
@@ -752,6 +734,41 @@ static void expect_stopped(struct __test_metadata *_metadata, const char *inj,
 }
 
 /*
+ * A target that maps the range, the injector armed on it (times=-1),
+ * and a fault of ours, on our own mapping, started into the first hold:
+ * *ours runs in *th; *start is when the hold began.
+ */
+static void hold_with_our_fault(struct __test_metadata *_metadata,
+				struct _test_data_life *self,
+				const struct _fixture_variant_life *variant,
+				struct fault_job *ours, pthread_t *th,
+				uint64_t *start)
+{
+	struct target *t = &self->t[0];
+	struct reply r;
+
+	*ours = (struct fault_job){ .mem = self->m.mem, .npages = NPAGES,
+				    .zap = variant->zap, .rep = -1 };
+	ASSERT_EQ(0, target_spawn(t, &self->m, variant->zap, false));
+	ASSERT_EQ(0, target_reply(t, READY, SLACK_MS, &r));
+	ASSERT_EQ(0, vmb_set_target(t->pid));
+	arm_forever(_metadata, variant->inj, &self->m, start);
+	ASSERT_EQ(0, pthread_create(th, NULL, fault_all, ours));
+}
+
+/* Our fault completes after the hold, and every byte is intact. */
+static void our_fault_done(struct __test_metadata *_metadata,
+			   struct _test_data_life *self,
+			   const struct fault_job *ours, pthread_t th)
+{
+	ASSERT_EQ(0, vmb_join_ms(th, HOLD_US / 1000 + SLACK_MS))
+		TH_LOG("our fault never completed");
+	ASSERT_EQ(0, ours->err);
+	ASSERT_EQ(0UL, ours->bad) TH_LOG("page %zu corrupted", ours->bad - 1);
+	self->c.bytes += self->m.len;
+}
+
+/*
  * The target dies with a hold in place and a fault of ours and (sigkill)
  * one of its own threads waiting on it. It is dead once its waiting
  * thread leaves (at the hold's end; at once for a killable wait), the
@@ -761,19 +778,13 @@ static void die_in_hold(struct __test_metadata *_metadata,
 			struct _test_data_life *self,
 			const struct _fixture_variant_life *variant, bool sigkill)
 {
-	struct fault_job ours = { .mem = self->m.mem, .npages = NPAGES,
-				  .zap = variant->zap, .rep = -1 };
 	struct target *t = &self->t[0];
 	uint64_t start, t0, died;
-	struct reply r;
+	struct fault_job ours;
 	pthread_t th;
 	int status;
 
-	ASSERT_EQ(0, target_spawn(t, &self->m, variant->zap, false));
-	ASSERT_EQ(0, target_reply(t, READY, SLACK_MS, &r));
-	ASSERT_EQ(0, vmb_set_target(t->pid));
-	arm_forever(_metadata, variant->inj, &self->m, &start);
-	ASSERT_EQ(0, pthread_create(&th, NULL, fault_all, &ours));
+	hold_with_our_fault(_metadata, self, variant, &ours, &th, &start);
 	if (sigkill)
 		ASSERT_EQ(0, target_send(t, CMD_FAULT));
 	usleep(50000);
@@ -789,11 +800,7 @@ static void die_in_hold(struct __test_metadata *_metadata,
 		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	}
 	self->c.cases++;
-	ASSERT_EQ(0, vmb_join_ms(th, HOLD_US / 1000 + SLACK_MS))
-		TH_LOG("our fault never completed");
-	ASSERT_EQ(0, ours.err);
-	ASSERT_EQ(0UL, ours.bad) TH_LOG("page %zu corrupted", ours.bad - 1);
-	self->c.bytes += self->m.len;
+	our_fault_done(_metadata, self, &ours, th);
 	TH_LOG("%s %" PRIu64 " ms into the hold: dead after %" PRIu64 " ms; our fault took %" PRIu64 " ms",
 	       sigkill ? "SIGKILL" : "exit(0)", (t0 - start) / MS, died / MS,
 	       ours.ns / MS);
@@ -875,20 +882,15 @@ static void unmap_in_hold(struct __test_metadata *_metadata,
 			  const struct _fixture_variant_life *variant,
 			  bool move)
 {
-	struct fault_job ours = { .mem = self->m.mem, .npages = NPAGES,
-				  .zap = variant->zap, .rep = -1 };
 	struct target *t = &self->t[0];
 	struct vmb_inj_stats st;
+	struct fault_job ours;
 	uint64_t start, t0;
 	struct reply r;
 	pthread_t th;
 	int status;
 
-	ASSERT_EQ(0, target_spawn(t, &self->m, variant->zap, false));
-	ASSERT_EQ(0, target_reply(t, READY, SLACK_MS, &r));
-	ASSERT_EQ(0, vmb_set_target(t->pid));
-	arm_forever(_metadata, variant->inj, &self->m, &start);
-	ASSERT_EQ(0, pthread_create(&th, NULL, fault_all, &ours));
+	hold_with_our_fault(_metadata, self, variant, &ours, &th, &start);
 	usleep(50000);
 	t0 = vmb_now_ns();
 	ASSERT_EQ(0, target_send(t, move ? CMD_MREMAP : CMD_MUNMAP));
@@ -901,11 +903,7 @@ static void unmap_in_hold(struct __test_metadata *_metadata,
 				   r.bad < 0 ? "failed" : "a page moved corrupted");
 	if (move && !r.bad)
 		self->c.bytes += self->m.len;
-	ASSERT_EQ(0, vmb_join_ms(th, HOLD_US / 1000 + SLACK_MS))
-		TH_LOG("our fault never completed");
-	ASSERT_EQ(0, ours.err);
-	ASSERT_EQ(0UL, ours.bad) TH_LOG("page %zu corrupted", ours.bad - 1);
-	self->c.bytes += self->m.len;
+	our_fault_done(_metadata, self, &ours, th);
 	ASSERT_EQ(0, vmb_inj_wait_disarmed(variant->inj, SLACK_MS))
 		TH_LOG("%s/enable still reads 1 with the range gone",
 		       variant->inj);
@@ -1051,7 +1049,7 @@ TEST_F_TIMEOUT(life, leak_detectors, 60)
 	struct fault_job ours = { .mem = self->m.mem, .npages = NPAGES - 1,
 				  .zap = variant->zap, .rep = -1 };
 	long page = vmb_page_size();
-	struct unmap_job u = { .mem = self->m.mem + (NPAGES - 1) * page,
+	struct vmb_unmap_job u = { .mem = self->m.mem + (NPAGES - 1) * page,
 			       .len = page };
 	bool waits_locked = variant->type != VMB_MAP_RAMFS;
 	uint64_t start, bytes = 0, began;
@@ -1062,7 +1060,7 @@ TEST_F_TIMEOUT(life, leak_detectors, 60)
 	int fd, ret;
 
 	ASSERT_EQ(0, gated_create(&fault_g, fault_all, &ours));
-	ASSERT_EQ(0, gated_create(&unmap_g, munmap_thread, &u));
+	ASSERT_EQ(0, gated_create(&unmap_g, vmb_munmap_thread, &u));
 	ASSERT_EQ(0, vmb_set_target(getpid()));
 	ASSERT_EQ(0, vmb_inj_setup(variant->inj, self->m.mem, self->m.len,
 				   hold_us, 0, 1));
@@ -1131,7 +1129,7 @@ FIXTURE(swapkill) {
 	struct vmb_map m;
 	struct target t;
 	struct counts c;
-	char page_cluster[16], zswap[8];
+	struct vmb_swap_env env;
 	bool ready, swapped_on;
 };
 
@@ -1160,10 +1158,7 @@ FIXTURE_SETUP(swapkill)
 	if (access(VMB_SWAP_DEV, F_OK))
 		SKIP(return, "%s missing: is devtmpfs mounted?", VMB_SWAP_DEV);
 	self->ready = true;
-	if (!vmb_file_read(VMB_ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
-		ASSERT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, "N"));
-	ASSERT_EQ(0, vmb_file_read(VMB_PAGE_CLUSTER, self->page_cluster,
-			       sizeof(self->page_cluster)));
+	ASSERT_EQ(0, vmb_swap_env_save(&self->env));
 	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
 	vmb_swap_off();
 	ASSERT_EQ(0, vmb_swap_disarm());
@@ -1189,10 +1184,7 @@ FIXTURE_TEARDOWN(swapkill)
 		vmb_swap_set("sync_io", 0);
 		vmb_set_target(0);
 	}
-	if (self->page_cluster[0])
-		vmb_file_write(VMB_PAGE_CLUSTER, self->page_cluster);
-	if (self->zswap[0])
-		vmb_file_write(VMB_ZSWAP_ENABLED, self->zswap);
+	vmb_swap_env_restore(&self->env);
 	log_counts(_metadata, &self->c, variant->sync_io ? "swapkill.sync" :
 		   "swapkill.async");
 }

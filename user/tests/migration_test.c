@@ -110,24 +110,16 @@ TEST_F_TIMEOUT(inj, move_max_len, 180)
 {
 	size_t npages = VMB_LEN_MAX / self->page;
 	struct vmb_inj_stats st;
-	struct vmb_map big;
 
 	if (variant->type != VMB_MAP_ANON && variant->type != VMB_MAP_MEMFD)
 		SKIP(return, "anon and memfd are enough");
-	ASSERT_EQ(0, vmb_map_create(&big, variant->type, npages));
-	vmb_map_fill(&big, 0, npages);
 	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, big.mem, big.len, 1000, 0, 1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 120000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	max_len_hold(_metadata, self, variant->type, &st);
 	TH_LOG("%zu pages: held %" PRId64 ", moved %" PRId64 ", hold %" PRId64 " us",
 	       npages, S(&st, folios_held), S(&st, moved),
 	       S(&st, last_hold_us));
 	EXPECT_EQ((int64_t)npages, S(&st, folios_held));
 	EXPECT_EQ((int64_t)npages, S(&st, moved));
-	EXPECT_EQ(0UL, vmb_map_check(big.mem, 0, npages));
-	vmb_map_destroy(&big);
 }
 
 /*
@@ -245,20 +237,6 @@ static void load_report(struct __test_metadata *_metadata,
 		       l->bad_off / l->page, l->bad_got, l->bad_want);
 }
 
-struct unmap_job {
-	void *mem;
-	size_t len;
-	int err;
-};
-
-static void *unmap_thread(void *arg)
-{
-	struct unmap_job *u = arg;
-
-	u->err = munmap(u->mem, u->len) ? -errno : 0;
-	return NULL;
-}
-
 /*
  * Holds of 2 ms every 1 ms in mode move for LOAD_S seconds, the loaders
  * running: their faults meet the entries and their pages are moved
@@ -274,7 +252,6 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 	struct loader l[LOADERS];
 	pthread_t th[LOADERS];
 	bool moved[NPAGES] = { false };
-	struct unmap_job u;
 	struct vmb_inj_stats st;
 	int stop = 0, n, i, ret = 0, sampled = 0, disarmed;
 	size_t p, pages_moved = 0;
@@ -341,11 +318,10 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 		pages_moved += moved[p];
 
 	/* munmap() write-locks the VMA and frees the folios: it returns. */
-	u = (struct unmap_job){ .mem = self->m.mem, .len = self->m.len };
-	ASSERT_EQ(0, pthread_create(&th[0], NULL, unmap_thread, &u));
-	ASSERT_EQ(0, vmb_join_ms(th[0], 10000))
+	ret = vmb_munmap_elsewhere(self->m.mem, self->m.len, 10000);
+	ASSERT_NE(-ETIMEDOUT, ret)
 		TH_LOG("munmap() of the range did not return: a leaked lock");
-	ASSERT_EQ(0, u.err) TH_LOG("munmap: %s", strerror(-u.err));
+	ASSERT_EQ(0, ret) TH_LOG("munmap: %s", strerror(-ret));
 	self->m.mem = NULL;
 
 	vmb_tally("bytes_verified", bytes);

@@ -192,8 +192,7 @@ out:
 }
 
 FIXTURE(swap) {
-	char page_cluster[16];
-	char zswap[8];
+	struct vmb_swap_env env;
 	bool ready;		/* the knobs exist: teardown has work */
 	bool swapped_on;
 };
@@ -216,7 +215,7 @@ FIXTURE_SETUP(swap)
 
 	page_size = sysconf(_SC_PAGESIZE);
 	self->ready = self->swapped_on = false;
-	self->page_cluster[0] = self->zswap[0] = '\0';
+	self->env.page_cluster[0] = self->env.zswap[0] = '\0';
 	if (vmb_loaded())
 		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
 	if (vmb_has_feature("swap_device") != 1)
@@ -226,10 +225,7 @@ FIXTURE_SETUP(swap)
 	self->ready = true;
 
 	/* Pages must reach the device, not zswap's pool. */
-	if (!vmb_file_read(VMB_ZSWAP_ENABLED, self->zswap, sizeof(self->zswap)))
-		ASSERT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, "N"));
-	ASSERT_EQ(0, vmb_file_read(VMB_PAGE_CLUSTER, self->page_cluster,
-			       sizeof(self->page_cluster)));
+	ASSERT_EQ(0, vmb_swap_env_save(&self->env));
 
 	/* The device must be off swap for sync_io to change. */
 	vmb_swap_off();
@@ -251,10 +247,7 @@ FIXTURE_TEARDOWN(swap)
 		EXPECT_EQ(0, vmb_swap_off());
 	EXPECT_EQ(0, vmb_swap_set("sync_io", 0));
 	vmb_set_target(0);
-	if (self->page_cluster[0])
-		EXPECT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, self->page_cluster));
-	if (self->zswap[0])
-		EXPECT_EQ(0, vmb_file_write(VMB_ZSWAP_ENABLED, self->zswap));
+	EXPECT_EQ(0, vmb_swap_env_restore(&self->env));
 }
 
 /* Out of bounds -EINVAL, read-only -EACCES, sync_io while on -EBUSY. */
