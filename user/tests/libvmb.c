@@ -23,19 +23,28 @@ int vmb_path(const char *rel, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int vmb_read(const char *rel, char *buf, size_t size)
+/* Open the module's file rel: the fd, or -errno. */
+static int vmb_open(const char *rel, int flags)
 {
 	char path[256];
+	int fd;
+
+	fd = vmb_path(rel, path, sizeof(path));
+	if (fd)
+		return fd;
+	fd = open(path, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+int vmb_read(const char *rel, char *buf, size_t size)
+{
 	size_t len = 0;
 	ssize_t n;
 	int fd, ret;
 
-	ret = vmb_path(rel, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = open(path, O_RDONLY);
+	fd = vmb_open(rel, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (len + 1 < size) {
 		n = read(fd, buf + len, size - 1 - len);
 		if (n < 0) {
@@ -54,16 +63,12 @@ int vmb_read(const char *rel, char *buf, size_t size)
 
 int vmb_write_at(const char *rel, const char *val, size_t len, off_t off)
 {
-	char path[256];
 	ssize_t n;
 	int fd, ret;
 
-	ret = vmb_path(rel, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = open(path, O_WRONLY);
+	fd = vmb_open(rel, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* Not pwrite(): seq_file files refuse it with ESPIPE. */
 	if (off && lseek(fd, off, SEEK_SET) != off) {
 		ret = -errno;
@@ -84,15 +89,11 @@ int vmb_write(const char *rel, const char *val)
 int vmb_write_split(const char *rel, const char *a, const char *b)
 {
 	const char *part[2] = { a, b };
-	char path[256];
-	int fd, i, ret;
+	int fd, i, ret = 0;
 
-	ret = vmb_path(rel, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = open(path, O_WRONLY);
+	fd = vmb_open(rel, O_WRONLY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (i = 0; i < 2 && !ret; i++) {
 		errno = 0;
 		if (write(fd, part[i], strlen(part[i])) !=
