@@ -1,42 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault-path accounting of one target process, and force_mmap_lock.
+ * Fault-path accounting of one target process.
  *
  * x86's do_user_addr_fault() is inlined into exc_page_fault() (noinstr), so
- * the fault is observed at its edges instead:
+ * the fault is observed at its edges:
  *
- *   exceptions:page_fault_user   tracepoint, fault begins
- *   lock_vma_under_rcu()         kretprobe, VMA lock attempt and result
- *   handle_mm_fault()            kretprobe, one call per attempt
+ *   exceptions:page_fault_user   tracepoint, a user fault begins
+ *   handle_mm_fault()            ftrace, one call per attempt
+ *
+ * Nothing is hooked while target/pid is 0: both are registered when a
+ * target is set and removed when it is cleared, so with nothing targeted
+ * the kernel runs its own fault path. Whether they can be registered is
+ * tried once at load, for the features file. While a target is set,
+ * every other process pays two early returns per fault: the tracepoint
+ * probe's and the ftrace callback's, each a test of current's tgid.
+ *
+ * The ftrace callback sends the target's handle_mm_fault() calls through
+ * vmb_hmf_wrapper() (the livepatch mechanism), which calls the real one
+ * and sees its arguments and result as C values: no return probe and no
+ * register decoding. The wrapper is module text that a faulting thread
+ * may sleep in, so unloading waits until every redirected call has
+ * returned (vmb_hmf_drain()); a target change does not wait.
+ *
+ * Which lock a call runs under is in its flags (FAULT_FLAG_VMA_LOCK). On a
+ * kernel with per-VMA locks every user fault outside the vsyscall page
+ * begins with lock_vma_under_rcu(), so that call needs no probe of its own
+ * (force.c hooks it only to force): a fault that begins is a VMA lock
+ * attempt, and one whose first handle_mm_fault() call comes without
+ * FAULT_FLAG_VMA_LOCK is a miss (lock_vma_under_rcu() returned NULL). A
+ * fault that never reaches handle_mm_fault() (SIGSEGV: no VMA, or an
+ * access error) counts as an attempt and nothing else.
  *
  * A fault ends when a handle_mm_fault() call returns without
- * VM_FAULT_RETRY, or with VM_FAULT_RETRY and a signal pending (the fault
- * is then abandoned and not counted as finished). The state of a fault in
- * flight lives in a slot of a small table claimed by cmpxchg() on the
- * thread id: handlers take no lock and never sleep.
+ * VM_FAULT_RETRY, or with VM_FAULT_RETRY and a signal pending (it is then
+ * abandoned and not counted as finished). The state of a fault between
+ * its calls lives in a struct per thread of the target, found by thread
+ * id in an xarray that grows with the threads that fault (allocated,
+ * without sleeping, at a thread's first fault). The state of one call
+ * lives on the wrapper's stack, with the fault's generation and the
+ * hooks' generation: a call that returns after the target changed finds
+ * the generation moved on and counts nothing. Only the thread itself
+ * writes its struct, and they are freed only after the hooks are gone
+ * and an RCU grace period has passed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
-#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
+#include <linux/xarray.h>
 
+#include "accounting.h"
 #include "compat.h"
 #include "knob.h"
 #include "vmalock_bench.h"
-
-#define VMB_CTR_ENUM(name, ...) VMB_CTR_##name,
-enum vmb_counter {
-	VMB_FAULT_COUNTERS(VMB_CTR_ENUM)
-	VMB_NR_COUNTERS
-};
 
 #define VMB_CTR_NAME(name, ...) #name,
 static const char *const vmb_counter_names[] = {
@@ -47,7 +72,6 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val);
 static int vmb_pid_show(struct seq_file *m, struct vmb_group *g,
 			unsigned int idx);
 static int vmb_reset_store(struct vmb_group *g, unsigned int idx, u64 val);
-static int vmb_force_store(struct vmb_group *g, unsigned int idx, u64 val);
 static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 			   unsigned int idx);
 
@@ -66,141 +90,97 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 
 VMB_DEFINE_GROUP(target, "target", VMB_TARGET_KNOBS);
 
-struct vmb_counters {
-	u64 v[VMB_NR_COUNTERS];
-};
+DEFINE_PER_CPU(struct vmb_counters, vmb_counters);
 
-static DEFINE_PER_CPU(struct vmb_counters, vmb_counters);
+pid_t vmb_target_tgid;
+struct pid *vmb_target_pid;
 
-static inline void vmb_count(enum vmb_counter c)
-{
-	this_cpu_inc(vmb_counters.v[c]);
-}
+/* Threads of the target tracked at most; more count as slot_overflow. */
+#define VMB_THREADS_MAX (1U << 16)
 
-/*
- * The target: its global tgid for a cheap first test, and its struct pid
- * (referenced) so that a recycled tgid is not mistaken for the target.
- * Handlers compare the pointer, never dereference it.
- */
-static pid_t vmb_target_tgid;
-static struct pid *vmb_target_pid;
-
-static inline bool vmb_is_target(void)
-{
-	pid_t tgid = READ_ONCE(vmb_target_tgid);
-
-	return tgid && current->tgid == tgid &&
-	       task_tgid(current) == READ_ONCE(vmb_target_pid);
-}
-
-/* Faults in flight: one slot per faulting thread of the target. */
-#define VMB_SLOTS_BITS 8
-#define VMB_SLOTS (1U << VMB_SLOTS_BITS)
-#define VMB_SLOT_WINDOW 16
-
-struct vmb_slot {
-	pid_t pid;		/* global tid of the owner, 0 when free */
-	unsigned int calls;	/* handle_mm_fault() calls of this fault */
-	unsigned int retries;
+struct vmb_thread {
+	u32 gen;		/* bumped when a fault begins */
+	bool active;		/* a fault has begun and not ended */
 	bool vma_retry;		/* a VMA-locked call returned RETRY */
 	bool major;
+	unsigned int calls;	/* handle_mm_fault() calls of this fault */
+	unsigned int retries;
 	unsigned long address;
 	u64 start_ns;
-} ____cacheline_aligned_in_smp;
+};
 
-static struct vmb_slot vmb_slots[VMB_SLOTS];
+static DEFINE_XARRAY(vmb_threads);
+static atomic_t vmb_nr_threads;
 
-static struct vmb_slot *vmb_slot_find(pid_t pid)
+/* The current thread's struct, allocated at its first fault. */
+static struct vmb_thread *vmb_thread_get(void)
 {
-	unsigned int h = hash_32(pid, VMB_SLOTS_BITS), i;
-	struct vmb_slot *s;
+	struct vmb_thread *t = xa_load(&vmb_threads, current->pid);
 
-	for (i = 0; i < VMB_SLOT_WINDOW; i++) {
-		s = &vmb_slots[(h + i) & (VMB_SLOTS - 1)];
-		if (READ_ONCE(s->pid) == pid)
-			return s;
+	if (t)
+		return t;
+	if (atomic_inc_return(&vmb_nr_threads) > VMB_THREADS_MAX)
+		goto err;
+	/* Interrupts are off where the fault begins: no sleeping. */
+	t = kzalloc(sizeof(*t), GFP_NOWAIT | __GFP_NOWARN);
+	if (!t)
+		goto err;
+	if (xa_is_err(xa_store(&vmb_threads, current->pid, t,
+			       GFP_NOWAIT | __GFP_NOWARN))) {
+		kfree(t);
+		goto err;
 	}
+	return t;
+err:
+	atomic_dec(&vmb_nr_threads);
 	return NULL;
 }
 
-/* A slot whose owner is gone (killed in the middle of a fault). */
-static bool vmb_slot_stale(pid_t owner)
+/* Only once no handler can run. */
+static void vmb_threads_free(void)
 {
-	struct task_struct *t;
-	bool stale;
+	struct vmb_thread *t;
+	unsigned long tid;
 
-	rcu_read_lock();
-	t = pid_task(find_pid_ns(owner, &init_pid_ns), PIDTYPE_PID);
-	stale = !t || (t->flags & PF_EXITING);
-	rcu_read_unlock();
-	return stale;
-}
-
-static struct vmb_slot *vmb_slot_claim(pid_t pid)
-{
-	unsigned int h = hash_32(pid, VMB_SLOTS_BITS), i;
-	struct vmb_slot *s;
-	pid_t owner;
-
-	for (i = 0; i < VMB_SLOT_WINDOW; i++) {
-		s = &vmb_slots[(h + i) & (VMB_SLOTS - 1)];
-		if (!READ_ONCE(s->pid) && !cmpxchg(&s->pid, 0, pid))
-			return s;
-	}
-	for (i = 0; i < VMB_SLOT_WINDOW; i++) {
-		s = &vmb_slots[(h + i) & (VMB_SLOTS - 1)];
-		owner = READ_ONCE(s->pid);
-		if (owner && vmb_slot_stale(owner) &&
-		    cmpxchg(&s->pid, owner, pid) == owner)
-			return s;
-	}
-	return NULL;
-}
-
-static inline void vmb_slot_release(struct vmb_slot *s)
-{
-	/* Pairs with cmpxchg() in vmb_slot_claim(): our writes come first. */
-	smp_store_release(&s->pid, 0);
-}
-
-static void vmb_slots_clear(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < VMB_SLOTS; i++)
-		WRITE_ONCE(vmb_slots[i].pid, 0);
+	xa_for_each(&vmb_threads, tid, t)
+		kfree(t);
+	xa_destroy(&vmb_threads);
+	atomic_set(&vmb_nr_threads, 0);
 }
 
 /* exceptions:page_fault_user: a user-mode fault begins. */
 static void vmb_fault_begin(void *data, unsigned long address,
 			    struct pt_regs *regs, unsigned long error_code)
 {
-	struct vmb_slot *s;
+	struct vmb_thread *t;
 
 	if (!vmb_is_target())
 		return;
-	/* Still in flight: the previous fault was abandoned unseen. */
-	s = vmb_slot_find(current->pid);
-	if (!s)
-		s = vmb_slot_claim(current->pid);
-	if (!s) {
+	if (VMB_HAVE_PER_VMA_LOCK && !vmb_is_vsyscall(address))
+		vmb_count(VMB_CTR_vma_lock_attempt);
+	/* An earlier fault still active was abandoned unseen: start anew. */
+	t = vmb_thread_get();
+	if (!t) {
 		vmb_count(VMB_CTR_slot_overflow);
 		return;
 	}
-	s->calls = 0;
-	s->retries = 0;
-	s->vma_retry = false;
-	s->major = false;
-	s->address = address;
-	s->start_ns = ktime_get_ns();
+	t->gen++;
+	t->active = true;
+	t->calls = 0;
+	t->retries = 0;
+	t->vma_retry = false;
+	t->major = false;
+	t->address = address;
+	/* The clock only for the event that reports it. */
+	t->start_ns = vmb_trace_fault_enabled() ? ktime_get_ns() : 0;
 }
 
-static void vmb_fault_end(struct vmb_slot *s, bool vma_locked)
+static void vmb_fault_end(struct vmb_thread *t, bool vma_locked)
 {
 	enum vmb_fault_path path;
 
 	vmb_count(VMB_CTR_faults);
-	switch (s->calls) {
+	switch (t->calls) {
 	case 1:
 		vmb_count(VMB_CTR_attempts_1);
 		break;
@@ -216,101 +196,70 @@ static void vmb_fault_end(struct vmb_slot *s, bool vma_locked)
 	}
 	if (vma_locked)
 		path = VMB_PATH_VMA_LOCK;
-	else if (s->vma_retry)
+	else if (t->vma_retry)
 		path = VMB_PATH_VMA_THEN_MMAP;
 	else
 		path = VMB_PATH_MMAP_LOCK;
-	vmb_trace_fault(s->address, path, s->calls, s->retries, s->major,
-			ktime_get_ns() - s->start_ns);
+	if (t->start_ns)
+		vmb_trace_fault(t->address, path, t->calls, t->retries,
+				t->major, ktime_get_ns() - t->start_ns);
 }
 
-/* The fault-path state of the current thread, or NULL if not tracked. */
-static struct vmb_slot *vmb_current_fault(void)
-{
-	if (!vmb_is_target())
-		return NULL;
-	return vmb_slot_find(current->pid);
-}
+/* Bumped when the hooks go: calls in flight from before count nothing. */
+static unsigned int vmb_hooks_gen;
 
-static inline bool vmb_force_mmap_lock(void)
-{
-	return vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock);
-}
-
-/* lock_vma_under_rcu(): only the call at the start of a tracked fault. */
-static int vmb_lvur_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct vmb_slot *s = vmb_current_fault();
-
-	/*
-	 * calls == 0: before the fault's first handle_mm_fault(), which is
-	 * where do_user_addr_fault() calls it. Other callers (userfaultfd
-	 * ioctls, TCP zerocopy) are not counted and not forced.
-	 */
-	if (!s || s->calls)
-		return 1;
-	vmb_count(VMB_CTR_vma_lock_attempt);
-	return 0;
-}
-
-static int vmb_lvur_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct vm_area_struct *vma = (void *)regs_return_value(regs);
-
-	if (vma && vmb_force_mmap_lock()) {
-		/*
-		 * lock_vma_under_rcu() returned with vma read-locked and
-		 * nothing has used it yet: release that lock here, once,
-		 * and make the caller see NULL, a result every caller
-		 * handles by taking mmap_lock. The VMA is not touched
-		 * after vma_end_read().
-		 */
-		vmb_vma_end_read(vma);
-		regs_set_return_value(regs, 0);
-		vmb_count(VMB_CTR_forced_miss);
-		vma = NULL;
-	}
-	if (!vma)
-		vmb_count(VMB_CTR_vma_lock_miss);
-	return 0;
-}
-
-static struct kretprobe vmb_lvur_probe = {
-	.kp.symbol_name = "lock_vma_under_rcu",
-	.entry_handler = vmb_lvur_entry,
-	.handler = vmb_lvur_ret,
-};
-
-struct vmb_hmf_data {
-	struct vmb_slot *slot;
+/*
+ * One handle_mm_fault() call, on the wrapper's stack. t stays valid while
+ * hooks_gen is current: the structs are freed a grace period after the
+ * generation moves on.
+ */
+struct vmb_call {
+	struct vmb_thread *t;
+	unsigned int hooks_gen;
+	u32 fault_gen;
 	unsigned int flags;
 };
 
-/* handle_mm_fault(vma, address, flags, regs): x86_64 passes flags in dx. */
-static int vmb_hmf_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* Entry of a call of the target: is it part of a fault we follow? */
+static bool vmb_call_begin(struct vmb_call *c, unsigned int flags)
 {
-	struct vmb_hmf_data *d = (void *)ri->data;
-	unsigned int flags = regs->dx;
-	struct vmb_slot *s;
+	struct vmb_thread *t;
+	bool ret = false;
 
+	/* Kernel-mode faults (GUP, uaccess) of the target's syscalls. */
 	if (!(flags & FAULT_FLAG_USER))
-		return 1;
-	s = vmb_current_fault();
-	if (!s)
-		return 1;
-	s->calls++;
-	d->slot = s;
-	d->flags = flags;
-	return 0;
+		return false;
+	rcu_read_lock();
+	c->hooks_gen = READ_ONCE(vmb_hooks_gen);
+	t = xa_load(&vmb_threads, current->pid);
+	/* Begun before the hooks (or no memory to follow it). */
+	if (!t || !t->active)
+		goto out;
+	if (!t->calls && VMB_HAVE_PER_VMA_LOCK &&
+	    !(flags & VMB_FAULT_FLAG_VMA_LOCK))
+		vmb_count(VMB_CTR_vma_lock_miss);
+	t->calls++;
+	c->t = t;
+	c->fault_gen = t->gen;
+	c->flags = flags;
+	ret = true;
+out:
+	rcu_read_unlock();
+	return ret;
 }
 
-static int vmb_hmf_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void vmb_call_end(struct vmb_call *c, vm_fault_t ret)
 {
-	struct vmb_hmf_data *d = (void *)ri->data;
-	vm_fault_t ret = regs_return_value(regs);
-	bool vma_locked = d->flags & VMB_FAULT_FLAG_VMA_LOCK;
-	struct vmb_slot *s = d->slot;
+	bool vma_locked = c->flags & VMB_FAULT_FLAG_VMA_LOCK;
+	struct vmb_thread *t;
 
+	rcu_read_lock();
+	/* The target changed while this call ran: not ours to count. */
+	if (READ_ONCE(vmb_hooks_gen) != c->hooks_gen)
+		goto out;
+	t = c->t;
+	if (t->gen != c->fault_gen || !t->active)
+		goto out;
 	if (vma_locked)
 		vmb_count(ret & VM_FAULT_RETRY ? VMB_CTR_vma_lock_retry :
 						 VMB_CTR_vma_locked_done);
@@ -320,37 +269,94 @@ static int vmb_hmf_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		vmb_count(VMB_CTR_completed);
 	if (ret & VM_FAULT_MAJOR) {
 		vmb_count(VMB_CTR_major);
-		s->major = true;
+		t->major = true;
 	}
 	if (ret & VM_FAULT_RETRY) {
 		vmb_count(VMB_CTR_retry);
-		if (d->flags & FAULT_FLAG_TRIED)
+		if (c->flags & FAULT_FLAG_TRIED)
 			vmb_count(VMB_CTR_retry_after_tried);
-		s->retries++;
+		t->retries++;
 		if (vma_locked)
-			s->vma_retry = true;
+			t->vma_retry = true;
 		/*
 		 * fault_signal_pending(): a user fault is abandoned when a
 		 * signal is pending. Signals only become un-pending in this
 		 * thread, so if we see one the fault path sees it too.
 		 */
 		if (!signal_pending(current))
-			return 0;
+			goto out;
 	} else {
-		vmb_fault_end(s, vma_locked);
+		vmb_fault_end(t, vma_locked);
 	}
-	/* Only the owner releases; a target change may have reused it. */
-	if (READ_ONCE(s->pid) == current->pid)
-		vmb_slot_release(s);
-	return 0;
+	t->active = false;
+out:
+	rcu_read_unlock();
 }
 
-static struct kretprobe vmb_hmf_probe = {
-	.kp.symbol_name = "handle_mm_fault",
-	.entry_handler = vmb_hmf_entry,
-	.handler = vmb_hmf_ret,
-	.data_size = sizeof(struct vmb_hmf_data),
+/* Calls sent to the wrapper and not yet returned from it. */
+static atomic_t vmb_hmf_inflight = ATOMIC_INIT(0);
+
+static vm_fault_t vmb_hmf_wrapper(struct vm_area_struct *vma,
+				  unsigned long address, unsigned int flags,
+				  struct pt_regs *regs)
+{
+	struct vmb_call c;
+	bool follow = vmb_call_begin(&c, flags);
+	vm_fault_t ret;
+
+	ret = handle_mm_fault(vma, address, flags, regs);
+	if (follow)
+		vmb_call_end(&c, ret);
+	/* Nothing after this but the return: vmb_hmf_drain() waits for it. */
+	if (atomic_dec_and_test(&vmb_hmf_inflight))
+		wake_up_var(&vmb_hmf_inflight);
+	return ret;
+}
+
+/* The wrapper stands in for the real function: same type, checked. */
+static_assert(__same_type(&vmb_hmf_wrapper, &handle_mm_fault));
+
+/* The wrapper's return address from the real function, once seen. */
+static unsigned long vmb_hmf_call_site;
+
+static void notrace vmb_hmf_ftrace(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *op,
+				   struct ftrace_regs *fregs)
+{
+	/* Every process's faults come here while a target is set. */
+	if (!vmb_is_target())
+		return;
+	/* The wrapper's own call of the real function. */
+	if (parent_ip == READ_ONCE(vmb_hmf_call_site))
+		return;
+	if (within_module(parent_ip, THIS_MODULE)) {
+		WRITE_ONCE(vmb_hmf_call_site, parent_ip);
+		return;
+	}
+	atomic_inc(&vmb_hmf_inflight);
+	vmb_ftrace_set_ip(fregs, (unsigned long)vmb_hmf_wrapper);
+}
+
+static struct ftrace_ops vmb_hmf_ops = {
+	.func = vmb_hmf_ftrace,
+	.flags = FTRACE_OPS_FL_IPMODIFY | VMB_FTRACE_OPS_FL_REGS,
 };
+
+static bool vmb_hmf_filtered;
+
+/* Wait until no thread runs the wrapper: before the module goes. */
+static void vmb_hmf_drain(void)
+{
+	if (!wait_var_event_timeout(&vmb_hmf_inflight,
+				    !atomic_read(&vmb_hmf_inflight), HZ)) {
+		pr_info("waiting for %d faults of the target in flight\n",
+			atomic_read(&vmb_hmf_inflight));
+		wait_var_event(&vmb_hmf_inflight,
+			       !atomic_read(&vmb_hmf_inflight));
+	}
+	/* And for one preempted between its decrement and its return. */
+	synchronize_rcu_tasks();
+}
 
 static struct tracepoint *vmb_pf_user_tp;
 
@@ -360,13 +366,51 @@ static void vmb_find_tp(struct tracepoint *tp, void *priv)
 		vmb_pf_user_tp = tp;
 }
 
-/* probe_missed: kretprobe misses since the last reset. */
-static unsigned long vmb_missed_base;
+static bool vmb_hooked;
 
-static unsigned long vmb_missed(void)
+/* Target group mutex held, target tgid 0: the hooks come first. */
+static int vmb_hooks_start(void)
 {
-	return vmb_hmf_probe.nmissed + vmb_hmf_probe.kp.nmissed +
-	       vmb_lvur_probe.nmissed + vmb_lvur_probe.kp.nmissed;
+	int ret;
+
+	VMB_CHECK_PF_USER_PROBE(vmb_fault_begin);
+	ret = tracepoint_probe_register(vmb_pf_user_tp, vmb_fault_begin, NULL);
+	if (ret)
+		return ret;
+	ret = register_ftrace_function(&vmb_hmf_ops);
+	if (ret)
+		goto err_tp;
+	if (vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock)) {
+		ret = vmb_force_start();
+		if (ret)
+			goto err_hmf;
+	}
+	vmb_hooked = true;
+	return 0;
+
+err_hmf:
+	unregister_ftrace_function(&vmb_hmf_ops);
+err_tp:
+	tracepoint_probe_unregister(vmb_pf_user_tp, vmb_fault_begin, NULL);
+	tracepoint_synchronize_unregister();
+	return ret;
+}
+
+static void vmb_hooks_stop(void)
+{
+	if (!vmb_hooked)
+		return;
+	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
+	vmb_force_stop();
+	unregister_ftrace_function(&vmb_hmf_ops);
+	tracepoint_probe_unregister(vmb_pf_user_tp, vmb_fault_begin, NULL);
+	/*
+	 * Waits for the probes running now and for RCU readers: no wrapper
+	 * call that began before the new generation still reads a struct.
+	 */
+	tracepoint_synchronize_unregister();
+	vmb_threads_free();
+	vmb_hooked = false;
 }
 
 static void vmb_counters_reset(void)
@@ -377,7 +421,7 @@ static void vmb_counters_reset(void)
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < VMB_NR_COUNTERS; i++)
 			WRITE_ONCE(per_cpu(vmb_counters, cpu).v[i], 0);
-	vmb_missed_base = vmb_missed();
+	vmb_force_missed(true);
 }
 
 /* target/ store and show hooks; the group mutex is held by stores. */
@@ -409,15 +453,27 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 			return ret;
 	}
 
-	/* Stop counting, let the handlers running now finish, reset. */
+	/* Stop counting, take the hooks away, reset. */
 	WRITE_ONCE(vmb_target_tgid, 0);
+	vmb_hooks_stop();
 	old = vmb_target_pid;
 	WRITE_ONCE(vmb_target_pid, pid);
-	synchronize_rcu();
-	vmb_slots_clear();
-	vmb_counters_reset();
-	WRITE_ONCE(vmb_target_tgid, tgid);
+	/* vmb_target_get_task() may be looking at old under RCU. */
+	if (old)
+		synchronize_rcu();
 	put_pid(old);
+	vmb_counters_reset();
+	if (!tgid)
+		return 0;
+	ret = vmb_hooks_start();
+	if (ret) {
+		pr_warn("hooking the fault path: %d\n", ret);
+		WRITE_ONCE(vmb_target_pid, NULL);
+		synchronize_rcu();
+		put_pid(pid);
+		return ret;
+	}
+	WRITE_ONCE(vmb_target_tgid, tgid);
 	return 0;
 }
 
@@ -440,13 +496,6 @@ static int vmb_reset_store(struct vmb_group *g, unsigned int idx, u64 val)
 	return 0;
 }
 
-static int vmb_force_store(struct vmb_group *g, unsigned int idx, u64 val)
-{
-	if (!vmb_has(VMB_FEAT_force_mmap_lock))
-		return -EOPNOTSUPP;
-	return 0;
-}
-
 static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 			   unsigned int idx)
 {
@@ -459,61 +508,48 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < VMB_NR_COUNTERS; i++)
 			sum[i] += READ_ONCE(per_cpu(vmb_counters, cpu).v[i]);
-	sum[VMB_CTR_probe_missed] = vmb_missed() - vmb_missed_base;
+	mutex_lock(&g->lock);
+	sum[VMB_CTR_probe_missed] = vmb_force_missed(false);
+	mutex_unlock(&g->lock);
 	for (i = 0; i < VMB_NR_COUNTERS; i++)
 		seq_printf(m, "%s %llu\n", vmb_counter_names[i], sum[i]);
 	return 0;
 }
 
-static void vmb_probes_register(void)
+/*
+ * What "features" promises is tried once here: the hooks are registered
+ * and removed again. A later registration that fails all the same makes
+ * the target/pid write fail with its error.
+ */
+static void vmb_probe_features(void)
 {
-	unsigned int maxactive;
 	int ret;
 
+	if (VMB_HAVE_PER_VMA_LOCK)
+		vmb_set_feature(VMB_FEAT_per_vma_lock);
 	for_each_kernel_tracepoint(vmb_find_tp, NULL);
 	if (!vmb_pf_user_tp) {
 		pr_warn("no page_fault_user tracepoint: no fault accounting\n");
 		return;
 	}
-
-	/*
-	 * Every task in handle_mm_fault() holds an instance until it
-	 * returns, target or not, and faults sleep: be generous.
-	 */
-	maxactive = max(1024U, 32 * num_possible_cpus());
-	vmb_hmf_probe.maxactive = maxactive;
-	ret = register_kretprobe(&vmb_hmf_probe);
+	ret = ftrace_set_filter(&vmb_hmf_ops, "handle_mm_fault",
+				strlen("handle_mm_fault"), 0);
 	if (ret) {
-		pr_warn("kretprobe handle_mm_fault: %d: no fault accounting\n",
+		pr_warn("ftrace filter handle_mm_fault: %d: no fault accounting\n",
 			ret);
 		return;
 	}
+	vmb_hmf_filtered = true;
+	ret = vmb_hooks_start();
+	if (ret) {
+		pr_warn("hooking the fault path: %d: no fault accounting\n",
+			ret);
+		return;
+	}
+	vmb_hooks_stop();
 	vmb_set_feature(VMB_FEAT_kprobes);
-
-	ret = tracepoint_probe_register(vmb_pf_user_tp, vmb_fault_begin, NULL);
-	if (ret) {
-		pr_warn("page_fault_user tracepoint: %d: no fault accounting\n",
-			ret);
-		goto err_hmf;
-	}
 	vmb_set_feature(VMB_FEAT_fault_accounting);
-
-	if (!VMB_HAVE_PER_VMA_LOCK)
-		return;
-	vmb_lvur_probe.maxactive = maxactive;
-	ret = register_kretprobe(&vmb_lvur_probe);
-	if (ret) {
-		pr_warn("kretprobe lock_vma_under_rcu: %d: no VMA lock counters\n",
-			ret);
-		return;
-	}
-	vmb_set_feature(VMB_FEAT_per_vma_lock);
-	vmb_set_feature(VMB_FEAT_force_mmap_lock);
-	return;
-
-err_hmf:
-	unregister_kretprobe(&vmb_hmf_probe);
-	vmb_features &= ~BIT(VMB_FEAT_kprobes);
+	vmb_force_init();
 }
 
 int vmb_accounting_init(void)
@@ -523,24 +559,21 @@ int vmb_accounting_init(void)
 	ret = vmb_group_register(&vmb_group_target);
 	if (ret)
 		return ret;
-	/* Missing probes only remove features: loading never fails on them. */
-	vmb_probes_register();
+	/* Missing hooks only remove features: loading never fails on them. */
+	vmb_probe_features();
 	return 0;
 }
 
 /* Called after the debugfs files are gone: no store can run. */
 void vmb_accounting_exit(void)
 {
-	if (vmb_has(VMB_FEAT_per_vma_lock))
-		unregister_kretprobe(&vmb_lvur_probe);
-	if (vmb_has(VMB_FEAT_fault_accounting)) {
-		tracepoint_probe_unregister(vmb_pf_user_tp, vmb_fault_begin,
-					    NULL);
-		tracepoint_synchronize_unregister();
-	}
-	if (vmb_has(VMB_FEAT_kprobes))
-		unregister_kretprobe(&vmb_hmf_probe);
+	WRITE_ONCE(vmb_target_tgid, 0);
+	vmb_hooks_stop();
+	vmb_hmf_drain();
+	if (vmb_hmf_filtered)
+		ftrace_free_filter(&vmb_hmf_ops);
 	put_pid(vmb_target_pid);
+	vmb_target_pid = NULL;
 	vmb_group_unregister(&vmb_group_target);
 }
 

@@ -34,6 +34,56 @@ static inline void vmb_vma_end_read(struct vm_area_struct *vma)
 }
 #endif
 
+/* ---- fault path (accounting.c, force.c): begin ---- */
+#include <linux/ptrace.h>
+#include <asm/trace/exceptions.h>
+#include <asm/vsyscall.h>
+
+/*
+ * The fault path is observed as x86 lays it out: do_user_addr_fault() is
+ * inlined into exc_page_fault() (noinstr), the user fault begins at the
+ * exceptions:page_fault_user tracepoint, and a user fault outside the
+ * vsyscall page calls lock_vma_under_rcu() first on a kernel with per-VMA
+ * locks, then handle_mm_fault() with FAULT_FLAG_USER. dkms.conf builds
+ * for x86_64 only.
+ */
+#define VMB_FAULT_HANDLERS { "exc_page_fault", "do_user_addr_fault" }
+
+/* Type-checks a probe against the tracepoint's declared prototype. */
+#define VMB_CHECK_PF_USER_PROBE(fn) check_trace_callback_type_page_fault_user(fn)
+
+/* The vsyscall page is emulated without lock_vma_under_rcu(). */
+static inline bool vmb_is_vsyscall(unsigned long address)
+{
+	return IS_ENABLED(CONFIG_X86_64) &&
+	       (address & PAGE_MASK) == VSYSCALL_ADDR;
+}
+
+/*
+ * An ftrace callback sends the traced call elsewhere (livepatch's way):
+ * 6.12 names the setter ftrace_regs_set_instruction_pointer(), 6.1
+ * ftrace_instruction_pointer_set(); both need only ftrace_regs (no
+ * FTRACE_OPS_FL_SAVE_REGS) with DYNAMIC_FTRACE_WITH_ARGS.
+ */
+#include <linux/ftrace.h>
+#if defined(ftrace_regs_set_instruction_pointer)
+#define vmb_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define vmb_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#endif
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define VMB_FTRACE_OPS_FL_REGS 0
+#else
+#define VMB_FTRACE_OPS_FL_REGS FTRACE_OPS_FL_SAVE_REGS
+#endif
+
+/* The return address, at a probed function's entry. */
+static inline unsigned long vmb_entry_ret_addr(struct pt_regs *regs)
+{
+	return *(unsigned long *)kernel_stack_pointer(regs);
+}
+/* ---- fault path: end ---- */
+
 /* UFFDIO_MOVE (6.8+) is a uapi macro: test it, not the version. */
 #if defined(CONFIG_USERFAULTFD) && defined(UFFDIO_MOVE)
 #define VMB_HAVE_UFFDIO_MOVE 1

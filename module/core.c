@@ -18,6 +18,10 @@
 unsigned long vmb_features;
 struct dentry *vmb_debugfs_root;
 
+/* The third line of version: loading it taints the kernel (TAINT_TEST). */
+#define VMB_TEST_NOTICE \
+	"test module (taint N, TAINT_TEST): changes fault paths on purpose, for test machines only"
+
 #define VMB_FEAT_NAME(name, ...) #name,
 static const char *const vmb_feature_names[] = {
 	VMB_FEATURES(VMB_FEAT_NAME)
@@ -26,8 +30,8 @@ static const char *const vmb_feature_names[] = {
 static int vmb_version_show(struct seq_file *m, struct vmb_group *g,
 			    unsigned int idx)
 {
-	seq_printf(m, "vmalock_bench %s\nkernel %s\n", VMB_VERSION,
-		   init_utsname()->release);
+	seq_printf(m, "vmalock_bench %s\nkernel %s\n%s\n", VMB_VERSION,
+		   init_utsname()->release, VMB_TEST_NOTICE);
 	return 0;
 }
 
@@ -44,7 +48,7 @@ static int vmb_features_show(struct seq_file *m, struct vmb_group *g,
 
 #define VMB_ROOT_KNOBS(X)						\
 	X(root, version, VMB_SHOW, .mode = 0400, .show = vmb_version_show, \
-	  .help = "module version and kernel release, two lines")	\
+	  .help = "module version, kernel release, test-module notice")	\
 	X(root, features, VMB_SHOW, .mode = 0400,			\
 	  .show = vmb_features_show,					\
 	  .help = "one capability per line, see VMB_FEATURES")		\
@@ -145,3 +149,5 @@ module_exit(vmb_exit);
 MODULE_DESCRIPTION("Test bench for page faults under the per-VMA lock");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(VMB_VERSION);
+/* It changes fault paths and holds locks on purpose: TAINT_TEST. */
+MODULE_INFO(test, "Y");

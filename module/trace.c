@@ -19,6 +19,11 @@ void vmb_trace_fault(unsigned long address, enum vmb_fault_path path,
 	trace_fault(address, path, attempts, retries, major, duration_ns);
 }
 
+bool vmb_trace_fault_enabled(void)
+{
+	return trace_fault_enabled();
+}
+
 void vmb_trace_inject_begin(const char *name, unsigned long start,
 			    unsigned long len, unsigned long folios)
 {

@@ -56,6 +56,8 @@ void vmb_trace_inject_begin(const char *name, unsigned long start,
 			    unsigned long len, unsigned long folios);
 void vmb_trace_inject_end(const char *name, unsigned long start,
 			  unsigned long len, unsigned long folios);
+/* Is vmalock_bench:fault on? Its timestamps cost only then. */
+bool vmb_trace_fault_enabled(void);
 void vmb_trace_fault(unsigned long address, enum vmb_fault_path path,
 		     unsigned int attempts, unsigned int retries, bool major,
 		     u64 duration_ns);

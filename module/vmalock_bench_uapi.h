@@ -21,7 +21,7 @@
  */
 #define VMB_FEATURES(X)                                                        \
 	X(per_vma_lock, "faults can be handled under the per-VMA lock")        \
-	X(kprobes, "fault-path accounting through kprobes")                    \
+	X(kprobes, "the fault path can be hooked while a target is set")       \
 	X(fault_accounting, "target/faults counts the target's faults")        \
 	X(force_mmap_lock, "target/force_mmap_lock can turn the VMA lock off") \
 	X(tracepoints, "vmalock_bench:* tracepoints")                          \
@@ -41,8 +41,8 @@
  */
 #define VMB_FAULT_COUNTERS(X)                                                  \
 	X(faults, "user faults of the target that reached handle_mm_fault()")  \
-	X(vma_lock_attempt, "lock_vma_under_rcu() calls")                      \
-	X(vma_lock_miss, "lock_vma_under_rcu() returned NULL")                 \
+	X(vma_lock_attempt, "faults that began with lock_vma_under_rcu()")     \
+	X(vma_lock_miss, "of those, first handle_mm_fault() under mmap_lock")  \
 	X(vma_locked_done, "handled under the VMA lock, no retry")             \
 	X(vma_lock_retry, "under the VMA lock, VM_FAULT_RETRY, fell back")     \
 	X(mmap_lock_faults, "handle_mm_fault() calls under mmap_lock")         \
@@ -55,8 +55,8 @@
 	X(attempts_3, "faults that took three calls")                          \
 	X(attempts_4plus, "faults that took four calls or more")               \
 	X(forced_miss, "VMA locks dropped because force_mmap_lock is 1")       \
-	X(probe_missed, "kretprobe instances missed (counts may be low)")   \
-	X(slot_overflow, "faults not tracked: too many in flight at once")
+	X(probe_missed, "force_mmap_lock kretprobe instances missed")          \
+	X(slot_overflow, "faults not followed: no memory for a thread's state")
 
 /*
  * The path a finished fault took, as reported by the vmalock_bench_fault
@@ -123,7 +123,8 @@ enum vmb_fault_path {
 	X(hold_start_ns, "CLOCK_MONOTONIC time the current or last hold began") \
 	X(hold_end_ns, "CLOCK_MONOTONIC time the last hold began its release") \
 	X(cut_short, "holds ended early: the range was unmapped or moved")     \
-	X(moved, "folios really migrated (mode move), last hold")
+	X(moved, "folios really migrated (mode move), last hold")              \
+	X(folios_busy, "folios skipped: locked by another task, last hold")
 /* ---- injectors: end ---- */
 
 #endif /* _VMALOCK_BENCH_UAPI_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <linux/userfaultfd.h>
 #include <poll.h>
+#include <setjmp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -432,6 +433,190 @@ TEST_F(acct, uffd_retry_more_than_once)
 	close(h.fd);
 	munmap(h.page, h.psz);
 	free(h.src);
+}
+
+/*
+ * Far more threads in a fault at once than the old fixed table had slots
+ * (256): each blocks on its own page of a userfaultfd range until all are
+ * in, then all are resolved. Every fault is followed to its end.
+ */
+#define INFLIGHT 320
+
+struct inflight {
+	int fd;
+	char *mem;
+	long psz;
+	int ret;
+};
+
+static void *inflight_toucher(void *p)
+{
+	char *page = p;
+
+	return (void *)(long)(*(volatile char *)page != 0x5a);
+}
+
+static void *inflight_handler(void *p)
+{
+	struct inflight *h = p;
+	struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+	char *src = malloc(h->psz);
+	struct uffd_msg msg;
+	int n = 0;
+
+	if (!src) {
+		h->ret = -ENOMEM;
+		return NULL;
+	}
+	memset(src, 0x5a, h->psz);
+	/* Every thread waits in its fault before the first is resolved. */
+	while (n < INFLIGHT) {
+		if (poll(&pfd, 1, 20000) != 1) {
+			h->ret = -ETIMEDOUT;
+			goto out;
+		}
+		if (read(h->fd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event == UFFD_EVENT_PAGEFAULT)
+			n++;
+	}
+	for (int i = 0; i < INFLIGHT; i++) {
+		struct uffdio_copy copy = {
+			.dst = (uintptr_t)h->mem + i * h->psz,
+			.src = (uintptr_t)src, .len = h->psz,
+		};
+
+		if (ioctl(h->fd, UFFDIO_COPY, &copy) && errno != EEXIST) {
+			h->ret = -errno;
+			goto out;
+		}
+	}
+out:
+	free(src);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(acct, many_threads_in_flight, 120)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct inflight h = { .psz = page_size() };
+	pthread_t t[INFLIGHT], handler;
+	size_t len = (size_t)INFLIGHT * h.psz;
+	pthread_attr_t attr;
+	struct vmb_faults f;
+	void *ret;
+	int i;
+
+	h.fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (h.fd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(h.fd, UFFDIO_API, &api));
+	h.mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, h.mem);
+	reg.range.start = (uintptr_t)h.mem;
+	reg.range.len = len;
+	ASSERT_EQ(0, ioctl(h.fd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setstacksize(&attr, 64 << 10));
+	ASSERT_EQ(0, pthread_create(&handler, NULL, inflight_handler, &h));
+	ASSERT_EQ(0, vmb_reset());
+	for (i = 0; i < INFLIGHT; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], &attr, inflight_toucher,
+					    h.mem + i * h.psz));
+	for (i = 0; i < INFLIGHT; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	ASSERT_EQ(0, pthread_join(handler, NULL));
+	ASSERT_EQ(0, h.ret) TH_LOG("handler: %s", strerror(-h.ret));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	TH_LOG("%d threads: faults %llu, retry %llu, slot_overflow %llu",
+	       INFLIGHT, (unsigned long long)C(&f, faults),
+	       (unsigned long long)C(&f, retry),
+	       (unsigned long long)C(&f, slot_overflow));
+	EXPECT_EQ(0UL, C(&f, slot_overflow));
+	/* Each thread's fault on its page, and its stack's first faults. */
+	EXPECT_LE((uint64_t)INFLIGHT, C(&f, faults));
+	EXPECT_LE((uint64_t)INFLIGHT, C(&f, retry));
+	pthread_attr_destroy(&attr);
+	close(h.fd);
+	munmap(h.mem, len);
+}
+
+/*
+ * A fault that never reaches handle_mm_fault() (SIGSEGV in a hole), then
+ * userfaultfd ioctls of the same thread, which call lock_vma_under_rcu()
+ * too: an ioctl is no fault. None is counted as a VMA lock attempt or
+ * forced (before the fix, the slot the SIGSEGV fault left behind made
+ * every one of them both). A few faults of the test itself (stack, libc)
+ * may land in between: fewer than IOCTLS / 4.
+ */
+#define IOCTLS 64
+
+static sigjmp_buf segv_jmp;
+
+static void segv_handler(int sig)
+{
+	siglongjmp(segv_jmp, 1);
+}
+
+TEST_F(acct, ioctl_after_segv)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct sigaction sa = { .sa_handler = segv_handler }, old;
+	struct uffdio_copy copy = {};
+	long psz = page_size();
+	struct vmb_faults a, b;
+	char *hole, *dst, *src;
+	int fd, i;
+
+	fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(fd, UFFDIO_API, &api));
+	dst = mmap(NULL, IOCTLS * psz, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, dst);
+	reg.range.start = (uintptr_t)dst;
+	reg.range.len = IOCTLS * psz;
+	ASSERT_EQ(0, ioctl(fd, UFFDIO_REGISTER, &reg));
+	src = malloc(psz);
+	ASSERT_NE(NULL, src);
+	memset(src, 0x5a, psz);
+	/* A hole: mapped, then unmapped. */
+	hole = mmap(NULL, psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap(hole, psz));
+	ASSERT_EQ(0, vmb_read_faults(&a));
+	ASSERT_EQ(0, sigaction(SIGSEGV, &sa, &old));
+	if (!sigsetjmp(segv_jmp, 1))
+		(void)*(volatile char *)hole;
+	ASSERT_EQ(0, sigaction(SIGSEGV, &old, NULL));
+	for (i = 0; i < IOCTLS; i++) {
+		copy.dst = (uintptr_t)dst + i * psz;
+		copy.src = (uintptr_t)src;
+		copy.len = psz;
+		if (ioctl(fd, UFFDIO_COPY, &copy))
+			break;
+	}
+	ASSERT_EQ(IOCTLS, i) TH_LOG("UFFDIO_COPY: %s", strerror(errno));
+	ASSERT_EQ(0, vmb_read_faults(&b));
+	TH_LOG("across one SIGSEGV fault and %d ioctls: vma_lock_attempt +%llu, vma_lock_miss +%llu, forced_miss +%llu",
+	       IOCTLS,
+	       (unsigned long long)(C(&b, vma_lock_attempt) - C(&a, vma_lock_attempt)),
+	       (unsigned long long)(C(&b, vma_lock_miss) - C(&a, vma_lock_miss)),
+	       (unsigned long long)(C(&b, forced_miss) - C(&a, forced_miss)));
+	EXPECT_GT(C(&a, vma_lock_attempt) + IOCTLS / 4, C(&b, vma_lock_attempt));
+	EXPECT_GT(C(&a, vma_lock_miss) + IOCTLS / 4, C(&b, vma_lock_miss));
+	EXPECT_GT(C(&a, forced_miss) + IOCTLS / 4, C(&b, forced_miss));
+	/* The pages are there, copied by the ioctls. */
+	EXPECT_EQ(0x5a, *(volatile char *)(dst + (IOCTLS - 1) * psz));
+	free(src);
+	close(fd);
+	munmap(dst, IOCTLS * psz);
 }
 
 FIXTURE(errors) {

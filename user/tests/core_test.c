@@ -48,11 +48,25 @@ TEST_F(core, version)
 	snprintf(prefix, sizeof(prefix), "vmalock_bench %s\nkernel ", ver);
 	ASSERT_EQ(0, strncmp(self->buf, prefix, strlen(prefix)));
 	EXPECT_STREQ(u.release, kernel);
-	/* Exactly two lines. */
+	/* Exactly three lines, the third saying it is a test module. */
 	n = 0;
 	for (char *p = self->buf; *p; p++)
 		n += *p == '\n';
-	EXPECT_EQ(2, n);
+	EXPECT_EQ(3, n);
+	EXPECT_NE(NULL, strstr(self->buf, "\ntest module (taint N, TAINT_TEST)"))
+		TH_LOG("version: '%s'", self->buf);
+}
+
+/* MODULE_INFO(test, "Y"): loading it set TAINT_TEST ('N', bit 18). */
+TEST_F(core, taints_as_test_module)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	unsigned long tainted = 0;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lu", &tainted));
+	fclose(f);
+	EXPECT_NE(0UL, tainted & (1UL << 18)) TH_LOG("tainted: %lu", tainted);
 }
 
 TEST_F(core, features)
