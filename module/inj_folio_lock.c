@@ -13,10 +13,15 @@
  * mmap_lock is dropped and the folios are locked in increasing index (or
  * address) order, the page cache's order. A faulting thread holds the VMA
  * lock or mmap_lock and then waits for a folio lock; we never wait for
- * either while holding a folio lock, so there is no cycle.
+ * either while holding a folio lock, so there is no cycle. Nor do we ever
+ * wait for a folio lock while holding another: the first folio is taken
+ * with folio_lock_killable() (disarm kills the thread out of it), the
+ * rest with folio_trylock(), and one another task holds is skipped and
+ * counted in folios_busy. Disarm is checked between folios.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -28,19 +33,24 @@
 
 #define VMB_FOLIO_LOCK_KNOBS(X) VMB_INJ_KNOBS(X, folio_lock)
 
-VMB_DEFINE_GROUP(folio_lock, VMB_INJ_FOLIO_LOCK_DIR, VMB_FOLIO_LOCK_KNOBS);
+VMB_DEFINE_KNOBS(folio_lock, VMB_FOLIO_LOCK_KNOBS);
 VMB_INJ_CHECK_TABLE(folio_lock);
 
 /* Pages asked of GUP at once. */
 #define VMB_FL_BATCH 64
 
 struct vmb_fl {
+	struct vmb_injector inj;
 	struct folio **folios;	/* one per page at most, in lock order */
 	unsigned long nr;
+	unsigned long *locked;	/* bitmap over folios: which we hold */
 	struct page **pages;	/* VMB_FL_BATCH, for GUP */
 };
 
-static struct vmb_fl vmb_fl;
+static inline struct vmb_fl *vmb_fl_of(struct vmb_injector *inj)
+{
+	return container_of(inj, struct vmb_fl, inj);
+}
 
 static int vmb_fl_check_vma(struct vmb_injector *inj,
 			    struct vm_area_struct *vma)
@@ -52,32 +62,32 @@ static int vmb_fl_check_vma(struct vmb_injector *inj,
 	return 0;
 }
 
+static void vmb_fl_disarm(struct vmb_injector *inj)
+{
+	struct vmb_fl *fl = vmb_fl_of(inj);
+
+	kfree(fl->pages);
+	fl->pages = NULL;
+	bitmap_free(fl->locked);
+	fl->locked = NULL;
+	kvfree(fl->folios);
+	fl->folios = NULL;
+}
+
 static int vmb_fl_arm(struct vmb_injector *inj)
 {
-	struct vmb_fl *fl = inj->priv;
+	unsigned long npages = (inj->end - inj->start) >> PAGE_SHIFT;
+	struct vmb_fl *fl = vmb_fl_of(inj);
 
-	fl->folios = kvcalloc((inj->end - inj->start) >> PAGE_SHIFT,
-			      sizeof(*fl->folios), GFP_KERNEL);
-	if (!fl->folios)
-		return -ENOMEM;
+	fl->folios = kvcalloc(npages, sizeof(*fl->folios), GFP_KERNEL);
+	fl->locked = bitmap_zalloc(npages, GFP_KERNEL);
 	fl->pages = kcalloc(VMB_FL_BATCH, sizeof(*fl->pages), GFP_KERNEL);
-	if (!fl->pages) {
-		kvfree(fl->folios);
-		fl->folios = NULL;
+	if (!fl->folios || !fl->locked || !fl->pages) {
+		vmb_fl_disarm(inj);
 		return -ENOMEM;
 	}
 	fl->nr = 0;
 	return 0;
-}
-
-static void vmb_fl_disarm(struct vmb_injector *inj)
-{
-	struct vmb_fl *fl = inj->priv;
-
-	kfree(fl->pages);
-	fl->pages = NULL;
-	kvfree(fl->folios);
-	fl->folios = NULL;
 }
 
 /* The page cache at the range's offsets: one reference per folio. */
@@ -145,20 +155,21 @@ static int vmb_fl_take_anon(struct vmb_injector *inj, struct vmb_fl *fl,
 
 static void vmb_fl_release(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_fl *fl = inj->priv;
+	struct vmb_fl *fl = vmb_fl_of(inj);
 	unsigned long i;
 
 	for (i = 0; i < fl->nr; i++) {
-		if (h->held > i)
+		if (test_bit(i, fl->locked))
 			folio_unlock(fl->folios[i]);
 		folio_put(fl->folios[i]);
 	}
+	bitmap_zero(fl->locked, fl->nr);
 	fl->nr = 0;
 }
 
 static int vmb_fl_take(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_fl *fl = inj->priv;
+	struct vmb_fl *fl = vmb_fl_of(inj);
 	int ret = 0;
 
 	fl->nr = 0;
@@ -166,21 +177,31 @@ static int vmb_fl_take(struct vmb_injector *inj, struct vmb_hold *h)
 		vmb_fl_take_file(fl, h);
 	else
 		ret = vmb_fl_take_anon(inj, fl, h);
-	if (ret) {
-		h->held = 0;
+	if (ret)
 		vmb_fl_release(inj, h);
-	}
 	return ret;
 }
 
-/* Without mmap_lock: a fault may hold it and wait for these folios. */
+/*
+ * Without mmap_lock: a fault may hold it and wait for these folios. The
+ * one wait is for the first folio, holding nothing.
+ */
 static void vmb_fl_engage(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_fl *fl = inj->priv;
+	struct vmb_fl *fl = vmb_fl_of(inj);
 	unsigned long i;
 
 	for (i = 0; i < fl->nr; i++) {
-		folio_lock(fl->folios[i]);
+		if (vmb_inj_should_stop(inj))
+			break;
+		if (!h->held && !h->busy) {
+			if (folio_lock_killable(fl->folios[i]))
+				break;
+		} else if (!folio_trylock(fl->folios[i])) {
+			h->busy++;
+			continue;
+		}
+		__set_bit(i, fl->locked);
 		h->held++;
 	}
 }
@@ -194,25 +215,10 @@ static const struct vmb_inj_ops vmb_fl_ops = {
 	.release = vmb_fl_release,
 };
 
-static struct vmb_injector vmb_fl_inj = {
-	.name = "folio_lock",
-	.ops = &vmb_fl_ops,
-	.g = &vmb_group_folio_lock,
-	.priv = &vmb_fl,
+static struct vmb_fl vmb_fl = {
+	.inj = { VMB_INJECTOR_INIT(folio_lock, VMB_INJ_FOLIO_LOCK_DIR,
+				   vmb_fl.inj, "folio_lock", &vmb_fl_ops,
+				   VMB_FEAT_inject_folio_lock) },
 };
 
-int vmb_folio_lock_init(void)
-{
-	int ret;
-
-	ret = vmb_inj_register(&vmb_fl_inj);
-	if (ret)
-		return ret;
-	vmb_set_feature(VMB_FEAT_inject_folio_lock);
-	return 0;
-}
-
-void vmb_folio_lock_exit(void)
-{
-	vmb_inj_unregister(&vmb_fl_inj);
-}
+struct vmb_injector *const vmb_folio_lock_injector = &vmb_fl.inj;

@@ -10,7 +10,10 @@
  * under the VMA lock on 6.12, under mmap_lock before per-VMA locks. At the
  * hold's end: "restore" finalizes with no destination (the entries go
  * back to the same folios); "move" copies into new folios during the hold
- * and finalizes a real migration.
+ * and finalizes a real migration, of private anonymous memory only:
+ * migrate_vma_pages() moves a page-cache folio's mapping but leaves the
+ * old folio's ->mapping set, which only move_to_new_folio() in
+ * mm/migrate.c clears, so a file or shmem folio is not ours to move.
  *
  * Without mmap_lock, the VMA may go while entries are installed.
  * migrate_vma_finalize() walks the rmap of the folios, so their anon_vma
@@ -18,8 +21,9 @@
  * with the file, and the anon_vma, freed with the last VMA that uses it,
  * by an mmu interval notifier: munmap() and mremap() invalidate the range
  * before they free anything, and our callback ends the hold and waits
- * until the entries are gone. The target exiting cannot free them either:
- * the injector holds a reference to the mm (mm_users).
+ * until the entries are gone. The target exiting frees them the same way:
+ * exit_mmap() releases the notifiers (MMU_NOTIFY_RELEASE) and unmaps
+ * (MMU_NOTIFY_UNMAP) before it frees a VMA, and both end the hold first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,10 +56,11 @@ static const char *const vmb_mig_modes[] = {
 	  .enum_names = vmb_mig_modes,					\
 	  .help = "restore: same folios back; move: really migrate")
 
-VMB_DEFINE_GROUP(migration, VMB_INJ_MIGRATION_DIR, VMB_MIGRATION_KNOBS);
+VMB_DEFINE_KNOBS(migration, VMB_MIGRATION_KNOBS);
 VMB_INJ_CHECK_TABLE(migration);
 
 struct vmb_mig {
+	struct vmb_injector inj;
 	struct migrate_vma args;
 	unsigned long *src, *dst;
 	struct file *file;	/* pins the address_space during a hold */
@@ -63,27 +68,14 @@ struct vmb_mig {
 	struct mmu_interval_notifier notifier;
 };
 
-static struct vmb_mig vmb_mig;
-static struct vmb_injector vmb_mig_inj;
+static inline struct vmb_mig *vmb_mig_of(struct vmb_injector *inj)
+{
+	return container_of(inj, struct vmb_mig, inj);
+}
 
 static int vmb_mig_supported(struct vmb_injector *inj)
 {
 	return vmb_has(VMB_FEAT_migrate_vma) ? 0 : -EOPNOTSUPP;
-}
-
-/*
- * "move" goes through folio_migrate_mapping() without the mapping's own
- * ->migrate_folio(): only for mappings that use the plain migrate_folio()
- * (anon, swap cache, shmem), never for one with private data to move.
- */
-static bool vmb_mig_can_move(struct vm_area_struct *vma)
-{
-	const struct address_space_operations *a_ops;
-
-	if (!vma->vm_file)
-		return true;
-	a_ops = vma->vm_file->f_mapping->a_ops;
-	return a_ops && a_ops->migrate_folio == migrate_folio;
 }
 
 static int vmb_mig_check_vma(struct vmb_injector *inj,
@@ -94,8 +86,8 @@ static int vmb_mig_check_vma(struct vmb_injector *inj,
 		return -EINVAL;
 	if (is_vm_hugetlb_page(vma) || vma_is_dax(vma))
 		return -EINVAL;
-	if (vmb_knob_get(inj->g, VMB_migration_mode) == VMB_MIG_move &&
-	    !vmb_mig_can_move(vma))
+	if (vmb_knob_get(&inj->g, VMB_migration_mode) == VMB_MIG_move &&
+	    !vma_is_anonymous(vma))
 		return -EINVAL;
 	return 0;
 }
@@ -104,10 +96,11 @@ static bool vmb_mig_invalidate(struct mmu_interval_notifier *mni,
 			       const struct mmu_notifier_range *range,
 			       unsigned long cur_seq)
 {
-	struct vmb_injector *inj = &vmb_mig_inj;
+	struct vmb_mig *m = container_of(mni, struct vmb_mig, notifier);
+	struct vmb_injector *inj = &m->inj;
 
 	/* Our own migrate_vma_*() calls, and anything our thread does. */
-	if (range->owner == &vmb_mig || current == READ_ONCE(inj->thread))
+	if (range->owner == m || current == READ_ONCE(inj->thread))
 		return true;
 	/*
 	 * Only unmapping (munmap, mremap) may free the VMA and with it the
@@ -129,11 +122,11 @@ static const struct mmu_interval_notifier_ops vmb_mig_notifier_ops = {
 
 static int vmb_mig_arm(struct vmb_injector *inj)
 {
-	struct vmb_mig *m = inj->priv;
+	struct vmb_mig *m = vmb_mig_of(inj);
 	unsigned long npages = (inj->end - inj->start) >> PAGE_SHIFT;
 	int ret;
 
-	m->mode = vmb_knob_get(inj->g, VMB_migration_mode);
+	m->mode = vmb_knob_get(&inj->g, VMB_migration_mode);
 	m->src = kvcalloc(npages, sizeof(*m->src), GFP_KERNEL);
 	m->dst = kvcalloc(npages, sizeof(*m->dst), GFP_KERNEL);
 	if (!m->src || !m->dst) {
@@ -158,7 +151,7 @@ err_free:
 
 static void vmb_mig_disarm(struct vmb_injector *inj)
 {
-	struct vmb_mig *m = inj->priv;
+	struct vmb_mig *m = vmb_mig_of(inj);
 
 	mmu_interval_notifier_remove(&m->notifier);
 	kvfree(m->dst);
@@ -169,7 +162,7 @@ static void vmb_mig_disarm(struct vmb_injector *inj)
 
 static int vmb_mig_take(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_mig *m = inj->priv;
+	struct vmb_mig *m = vmb_mig_of(inj);
 	unsigned long i;
 	int ret;
 
@@ -204,7 +197,7 @@ static int vmb_mig_take(struct vmb_injector *inj, struct vmb_hold *h)
 /* "move": new folios, a copy, then the mapping switched to them. */
 static void vmb_mig_during(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_mig *m = inj->priv;
+	struct vmb_mig *m = vmb_mig_of(inj);
 	struct page *spage, *dpage;
 	unsigned long i;
 
@@ -224,26 +217,14 @@ static void vmb_mig_during(struct vmb_injector *inj, struct vmb_hold *h)
 	}
 	/* Uses the vma only to insert pages into holes, which we never ask. */
 	migrate_vma_pages(&m->args);
-	for (i = 0; i < m->args.npages; i++) {
-		if (!m->dst[i] || !(m->src[i] & MIGRATE_PFN_MIGRATE))
-			continue;
-		/*
-		 * What move_to_new_folio() does after a page-cache folio
-		 * moved and migrate_vma_pages(), written for anonymous
-		 * memory, does not: the old folio is no longer in the page
-		 * cache and must not be freed with a mapping ("Bad page
-		 * state ... non-NULL mapping" from finalize otherwise).
-		 */
-		spage = migrate_pfn_to_page(m->src[i]);
-		if (!folio_test_anon(page_folio(spage)))
-			page_folio(spage)->mapping = NULL;
-		h->moved++;
-	}
+	for (i = 0; i < m->args.npages; i++)
+		if (m->dst[i] && (m->src[i] & MIGRATE_PFN_MIGRATE))
+			h->moved++;
 }
 
 static void vmb_mig_release(struct vmb_injector *inj, struct vmb_hold *h)
 {
-	struct vmb_mig *m = inj->priv;
+	struct vmb_mig *m = vmb_mig_of(inj);
 
 	if (!VMB_HAVE_MIGRATE_VMA)
 		return;
@@ -263,26 +244,10 @@ static const struct vmb_inj_ops vmb_mig_ops = {
 	.release = vmb_mig_release,
 };
 
-static struct vmb_injector vmb_mig_inj = {
-	.name = "migration",
-	.ops = &vmb_mig_ops,
-	.g = &vmb_group_migration,
-	.priv = &vmb_mig,
+static struct vmb_mig vmb_mig = {
+	.inj = { VMB_INJECTOR_INIT(migration, VMB_INJ_MIGRATION_DIR,
+				   vmb_mig.inj, "migration", &vmb_mig_ops,
+				   VMB_FEAT_inject_migration) },
 };
 
-int vmb_migration_init(void)
-{
-	int ret;
-
-	ret = vmb_inj_register(&vmb_mig_inj);
-	if (ret)
-		return ret;
-	if (VMB_HAVE_MIGRATE_VMA)
-		vmb_set_feature(VMB_FEAT_inject_migration);
-	return 0;
-}
-
-void vmb_migration_exit(void)
-{
-	vmb_inj_unregister(&vmb_mig_inj);
-}
+struct vmb_injector *const vmb_migration_injector = &vmb_mig.inj;

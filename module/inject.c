@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The injectors' common part: knob validation, arm and disarm, the hold
- * loop and the stats file.
+ * The injectors' common part: the registry, knob validation, arm and
+ * disarm, the hold loop and the stats file.
  *
- * Arming takes a reference to the target's mm (mmget, so that the target
- * exiting does not tear the address space down under a hold) and starts
- * one kthread. The kthread repeats: mmap_read_lock, find the VMA, let the
- * injector take its hold, drop mmap_lock, sleep until the hold's end on
- * an absolute hrtimer, let the injector release, sleep interval_us. It
- * never sleeps with mmap_lock held: a fault waiting on the hold must be
- * waiting on the hold alone (seed 001). Everything a hold takes is
- * released by the kthread before it exits, so kthread_stop() is the whole
- * of disarming, and rmmod is disarming.
+ * Arming takes a reference to the target's mm_struct (mmgrab: the struct,
+ * not the address space) and starts one kthread. The kthread repeats:
+ * mmget_not_zero() (if it fails the target has exited: the thread ends),
+ * mmap_read_lock, find the VMA, let the injector take its hold, drop
+ * mmap_lock and the mm_users reference, sleep until the hold's end on an
+ * absolute hrtimer, let the injector release, sleep interval_us. It never
+ * sleeps with mmap_lock held: a fault waiting on the hold must be waiting
+ * on the hold alone (seed 001). It never keeps the address space alive
+ * either: a target that exits, or is OOM-killed, gets its memory back at
+ * once but for what a hold pins (folio references), and the migration
+ * injector's notifier ends a hold before the exit unmaps its range.
+ * Everything a hold takes is released by the kthread before it exits, so
+ * stopping the thread is the whole of disarming, and rmmod is disarming.
+ * The thread waits for nothing that disarming cannot interrupt: its one
+ * blocking folio lock is killable, and disarm kills it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 
@@ -31,17 +38,18 @@ static const char *const vmb_inj_stat_names[] = {
 	VMB_INJ_STATS(VMB_STAT_NAME)
 };
 
-/* Two injectors; a store hook finds its injector by group. */
-static struct vmb_injector *vmb_injectors[2];
+/* Every injector, registered at load in this order. */
+static struct vmb_injector *const *const vmb_registry[] = {
+	&vmb_folio_lock_injector,
+	&vmb_migration_injector,
+};
 
-static struct vmb_injector *vmb_inj_of(struct vmb_group *g)
+/* The registered ones, for unregistering. */
+static LIST_HEAD(vmb_injectors);
+
+static inline struct vmb_injector *vmb_inj_of(struct vmb_group *g)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(vmb_injectors); i++)
-		if (vmb_injectors[i] && vmb_injectors[i]->g == g)
-			return vmb_injectors[i];
-	return NULL;
+	return container_of(g, struct vmb_injector, g);
 }
 
 int vmb_inj_store(struct vmb_group *g, unsigned int idx, u64 val)
@@ -90,9 +98,20 @@ static int vmb_inj_find_vma(struct vmb_injector *inj, struct mm_struct *mm,
 #define VMB_INJ_SPIN_MIN_NS (10 * NSEC_PER_USEC)
 #define VMB_INJ_SPIN_MAX_NS (500 * NSEC_PER_USEC)
 
+/* Disarm: kthread_stop(), after a SIGKILL that may come first. */
+static bool vmb_inj_stopping(void)
+{
+	return kthread_should_stop() || fatal_signal_pending(current);
+}
+
 static bool vmb_inj_interrupted(struct vmb_injector *inj, bool hold)
 {
-	return kthread_should_stop() || (hold && READ_ONCE(inj->cut));
+	return vmb_inj_stopping() || (hold && READ_ONCE(inj->cut));
+}
+
+bool vmb_inj_should_stop(struct vmb_injector *inj)
+{
+	return vmb_inj_interrupted(inj, true);
 }
 
 /*
@@ -125,49 +144,58 @@ static void vmb_inj_sleep_until(struct vmb_injector *inj, ktime_t until,
 		cpu_relax();
 }
 
-static int vmb_inj_hold_once(struct vmb_injector *inj)
+/* 0 with a hold in place, -ESRCH if the target has exited, or -errno. */
+static int vmb_inj_hold_once(struct vmb_injector *inj, struct vmb_hold *h)
 {
 	const struct vmb_inj_ops *ops = inj->ops;
-	struct vmb_hold h = { .start = inj->start, .end = inj->end };
 	struct mm_struct *mm = inj->mm;
 	ktime_t t0, t1;
 	int ret;
 
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
 	mmap_read_lock(mm);
-	ret = vmb_inj_find_vma(inj, mm, &h.vma);
+	ret = vmb_inj_find_vma(inj, mm, &h->vma);
 	if (!ret) {
 		WRITE_ONCE(inj->cut, false);
-		ret = ops->take(inj, &h);
+		ret = ops->take(inj, h);
 	}
 	if (ret) {
 		mmap_read_unlock(mm);
+		mmput_async(mm);
 		return ret;
 	}
 	/* Before mmap_lock goes: from here on a notifier may cut us. */
 	WRITE_ONCE(inj->holding, true);
 	mmap_read_unlock(mm);
-	h.vma = NULL;
+	h->vma = NULL;
+	/*
+	 * Not ours to keep: if this was the last user, the exit runs now in
+	 * a worker, and it meets the hold as a munmap() would.
+	 */
+	mmput_async(mm);
 
 	if (ops->engage)
-		ops->engage(inj, &h);
+		ops->engage(inj, h);
 	t0 = ktime_get();
 	vmb_inj_stat_set(inj, VMB_STAT_hold_start_ns, ktime_to_ns(t0));
 	vmb_inj_stat_set(inj, VMB_STAT_holding, 1);
-	vmb_trace_inject_begin(inj->name, h.start, h.end - h.start, h.held);
+	vmb_trace_inject_begin(inj->name, h->start, h->end - h->start, h->held);
 	if (ops->during)
-		ops->during(inj, &h);
+		ops->during(inj, h);
 	vmb_inj_sleep_until(inj, ktime_add_ns(t0, inj->hold_ns), true);
 	t1 = ktime_get();
 	vmb_inj_stat_set(inj, VMB_STAT_hold_end_ns, ktime_to_ns(t1));
-	ops->release(inj, &h);
-	vmb_trace_inject_end(inj->name, h.start, h.end - h.start, h.held);
+	ops->release(inj, h);
+	vmb_trace_inject_end(inj->name, h->start, h->end - h->start, h->held);
 
 	vmb_inj_stat_set(inj, VMB_STAT_holding, 0);
 	vmb_inj_stat_set(inj, VMB_STAT_last_hold_us,
 			 ktime_us_delta(t1, t0));
-	vmb_inj_stat_set(inj, VMB_STAT_folios_held, h.held);
-	vmb_inj_stat_set(inj, VMB_STAT_folios_absent, h.absent);
-	vmb_inj_stat_set(inj, VMB_STAT_moved, h.moved);
+	vmb_inj_stat_set(inj, VMB_STAT_folios_held, h->held);
+	vmb_inj_stat_set(inj, VMB_STAT_folios_absent, h->absent);
+	vmb_inj_stat_set(inj, VMB_STAT_folios_busy, h->busy);
+	vmb_inj_stat_set(inj, VMB_STAT_moved, h->moved);
 	if (READ_ONCE(inj->cut))
 		vmb_inj_stat_inc(inj, VMB_STAT_cut_short);
 	vmb_inj_stat_inc(inj, VMB_STAT_holds);
@@ -188,17 +216,21 @@ static int vmb_inj_thread(void *data)
 	 * keeps it to the timer's, as the accuracy goal needs.
 	 */
 	sched_set_fifo_low(current);
+	/* Disarm kills us out of the one blocking folio lock. */
+	allow_signal(SIGKILL);
 	for (n = 0; inj->times < 0 || n < inj->times; n++) {
+		struct vmb_hold h = { .start = inj->start, .end = inj->end };
+
 		if (n)
 			vmb_inj_sleep_until(inj, ktime_add_ns(ktime_get(),
 							      inj->interval_ns),
 					    false);
-		if (kthread_should_stop())
+		if (vmb_inj_stopping())
 			break;
-		/* Only our reference left: the target has exited. */
-		if (atomic_read(&inj->mm->mm_users) <= 1)
+		ret = vmb_inj_hold_once(inj, &h);
+		/* The target has exited: nothing left to hold. */
+		if (ret == -ESRCH)
 			break;
-		ret = vmb_inj_hold_once(inj);
 		if (ret) {
 			vmb_inj_stat_inc(inj, VMB_STAT_errors);
 			vmb_inj_stat_set(inj, VMB_STAT_last_error, -ret);
@@ -221,17 +253,21 @@ static void vmb_inj_disarm_locked(struct vmb_injector *inj)
 {
 	if (!inj->thread)
 		return;
-	/* The thread releases what it holds before it returns. */
+	/*
+	 * The thread releases what it holds before it returns; the signal
+	 * ends a wait for a folio lock someone else holds.
+	 */
+	send_sig(SIGKILL, inj->thread, 1);
 	kthread_stop(inj->thread);
 	/* No notifier callback may look at the thread after this. */
 	if (inj->ops->disarm)
 		inj->ops->disarm(inj);
 	put_task_struct(inj->thread);
 	inj->thread = NULL;
-	mmput(inj->mm);
+	mmdrop(inj->mm);
 	inj->mm = NULL;
-	inj->g->armed = false;
-	WRITE_ONCE(inj->g->vals[VMB_inj_enable], 0);
+	inj->g.armed = false;
+	WRITE_ONCE(inj->g.vals[VMB_inj_enable], 0);
 }
 
 static void vmb_inj_reap(struct work_struct *work)
@@ -239,17 +275,17 @@ static void vmb_inj_reap(struct work_struct *work)
 	struct vmb_injector *inj = container_of(work, struct vmb_injector,
 						reap);
 
-	mutex_lock(&inj->g->lock);
+	mutex_lock(&inj->g.lock);
 	/* Not a thread armed since this one ended. */
 	if (READ_ONCE(inj->done))
 		vmb_inj_disarm_locked(inj);
-	mutex_unlock(&inj->g->lock);
+	mutex_unlock(&inj->g.lock);
 }
 
 /* Group mutex held. */
 static int vmb_inj_arm_locked(struct vmb_injector *inj)
 {
-	struct vmb_group *g = inj->g;
+	struct vmb_group *g = &inj->g;
 	struct vm_area_struct *vma;
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -275,10 +311,12 @@ static int vmb_inj_arm_locked(struct vmb_injector *inj)
 	task = vmb_target_get_task();
 	if (!task)
 		return -ESRCH;
+	/* get_task_mm(), then keep only the struct: */
 	mm = get_task_mm(task);
 	put_task_struct(task);
 	if (!mm)
 		return -ESRCH;
+	mmgrab(mm);
 
 	ret = mmap_read_lock_killable(mm);
 	if (ret)
@@ -291,6 +329,7 @@ static int vmb_inj_arm_locked(struct vmb_injector *inj)
 	inj->mm = mm;
 	for (i = 0; i < VMB_NR_INJ_STATS; i++)
 		vmb_inj_stat_set(inj, i, 0);
+	/* With mm_users held: a notifier is registered on a live mm. */
 	if (inj->ops->arm) {
 		ret = inj->ops->arm(inj);
 		if (ret)
@@ -305,6 +344,7 @@ static int vmb_inj_arm_locked(struct vmb_injector *inj)
 	get_task_struct(inj->thread);
 	WRITE_ONCE(inj->done, false);
 	g->armed = true;
+	mmput(mm);
 	wake_up_process(inj->thread);
 	return 0;
 
@@ -315,6 +355,7 @@ err_clear_mm:
 	inj->mm = NULL;
 err_mmput:
 	mmput(mm);
+	mmdrop(mm);
 	return ret;
 }
 
@@ -322,8 +363,6 @@ int vmb_inj_enable_store(struct vmb_group *g, unsigned int idx, u64 val)
 {
 	struct vmb_injector *inj = vmb_inj_of(g);
 
-	if (WARN_ON_ONCE(!inj))
-		return -ENODEV;
 	if (!val) {
 		vmb_inj_disarm_locked(inj);
 		return 0;
@@ -339,8 +378,6 @@ int vmb_inj_stats_show(struct seq_file *m, struct vmb_group *g,
 	struct vmb_injector *inj = vmb_inj_of(g);
 	unsigned int i;
 
-	if (WARN_ON_ONCE(!inj))
-		return -ENODEV;
 	for (i = 0; i < VMB_NR_INJ_STATS; i++)
 		seq_printf(m, "%s %lld\n", vmb_inj_stat_names[i],
 			   (long long)atomic64_read(&inj->stats[i]));
@@ -358,48 +395,32 @@ void vmb_inj_cut(struct vmb_injector *inj)
 	wait_event(inj->wq, !READ_ONCE(inj->holding));
 }
 
-int vmb_inj_register(struct vmb_injector *inj)
+static int vmb_inj_register(struct vmb_injector *inj)
 {
-	unsigned int i;
 	int ret;
 
 	/* The timer's latency is the machine's: learnt across armings. */
 	inj->spin_ns = VMB_INJ_SPIN_MAX_NS / 2;
 	init_waitqueue_head(&inj->wq);
 	INIT_WORK(&inj->reap, vmb_inj_reap);
-	for (i = 0; i < ARRAY_SIZE(vmb_injectors); i++) {
-		if (!vmb_injectors[i]) {
-			vmb_injectors[i] = inj;
-			break;
-		}
-	}
-	if (WARN_ON_ONCE(i == ARRAY_SIZE(vmb_injectors)))
-		return -ENOSPC;
-	ret = vmb_group_register(inj->g);
+	ret = vmb_group_register(&inj->g);
 	if (ret)
-		vmb_injectors[i] = NULL;
-	return ret;
+		return ret;
+	list_add_tail(&inj->node, &vmb_injectors);
+	if (!inj->ops->supported || !inj->ops->supported(inj))
+		vmb_set_feature(inj->feature);
+	return 0;
 }
 
-/*
- * After the debugfs files are gone: no store can run, only the reaper.
- * A no-op for an injector that is not registered.
- */
-void vmb_inj_unregister(struct vmb_injector *inj)
+/* After the debugfs files are gone: no store can run, only the reaper. */
+static void vmb_inj_unregister(struct vmb_injector *inj)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(vmb_injectors); i++)
-		if (vmb_injectors[i] == inj)
-			break;
-	if (i == ARRAY_SIZE(vmb_injectors))
-		return;
-	mutex_lock(&inj->g->lock);
+	mutex_lock(&inj->g.lock);
 	vmb_inj_disarm_locked(inj);
-	mutex_unlock(&inj->g->lock);
+	mutex_unlock(&inj->g.lock);
 	cancel_work_sync(&inj->reap);
-	vmb_group_unregister(inj->g);
-	vmb_injectors[i] = NULL;
+	vmb_group_unregister(&inj->g);
+	list_del(&inj->node);
 }
 
 /*
@@ -408,16 +429,21 @@ void vmb_inj_unregister(struct vmb_injector *inj)
  */
 int vmb_inject_init(void)
 {
+	unsigned int i;
 	int ret;
 
-	ret = vmb_folio_lock_init();
-	if (ret)
-		return ret;
-	return vmb_migration_init();
+	for (i = 0; i < ARRAY_SIZE(vmb_registry); i++) {
+		ret = vmb_inj_register(*vmb_registry[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void vmb_inject_exit(void)
 {
-	vmb_migration_exit();
-	vmb_folio_lock_exit();
+	struct vmb_injector *inj, *tmp;
+
+	list_for_each_entry_safe_reverse(inj, tmp, &vmb_injectors, node)
+		vmb_inj_unregister(inj);
 }

@@ -8,12 +8,14 @@
 #define _VMB_INJECT_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/ktime.h>
 #include <linux/mm_types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "knob.h"
+#include "vmalock_bench.h"
 #include "vmalock_bench_uapi.h"
 
 /*
@@ -60,7 +62,7 @@ struct vmb_injector;
 struct vmb_hold {
 	struct vm_area_struct *vma;	/* only under mmap_lock, in ->take() */
 	unsigned long start, end;
-	unsigned long held, absent, moved;
+	unsigned long held, absent, busy, moved;
 };
 
 struct vmb_inj_ops {
@@ -89,15 +91,20 @@ struct vmb_inj_ops {
 	void (*release)(struct vmb_injector *inj, struct vmb_hold *h);
 };
 
+/*
+ * One injector. Each inj_*.c embeds one in a struct of its own state
+ * (container_of() gets there) and names it in inject.c's registry.
+ */
 struct vmb_injector {
+	struct vmb_group g;		/* its directory; hooks container_of() */
 	const char *name;		/* for the trace events */
 	const struct vmb_inj_ops *ops;
-	struct vmb_group *g;
-	void *priv;			/* the injector's own state */
+	enum vmb_feature feature;	/* set when registered and supported */
+	struct list_head node;		/* in inject.c's list */
 
 	/* Set at arm, cleared at disarm, group mutex held. */
 	struct task_struct *thread;	/* referenced */
-	struct mm_struct *mm;		/* mmget() */
+	struct mm_struct *mm;		/* mmgrab(): mmget_not_zero() per hold */
 	unsigned long start, end;
 	u64 hold_ns, interval_ns;
 	s64 times;
@@ -113,13 +120,20 @@ struct vmb_injector {
 	atomic64_t stats[VMB_NR_INJ_STATS];
 };
 
+/* An injector's struct for its group, with the fields set at load. */
+#define VMB_INJECTOR_INIT(grp, dirname, obj, nm, o, feat)		\
+	.g = VMB_GROUP_INIT(grp, dirname, obj.g), .name = nm, .ops = o, \
+	.feature = feat
+
+/* The injectors, in inj_*.c; inject.c registers every one. */
+extern struct vmb_injector *const vmb_folio_lock_injector;
+extern struct vmb_injector *const vmb_migration_injector;
+
 int vmb_inj_store(struct vmb_group *g, unsigned int idx, u64 val);
 int vmb_inj_enable_store(struct vmb_group *g, unsigned int idx, u64 val);
 int vmb_inj_stats_show(struct seq_file *m, struct vmb_group *g,
 		       unsigned int idx);
 
-int vmb_inj_register(struct vmb_injector *inj);
-void vmb_inj_unregister(struct vmb_injector *inj);
 /*
  * End the current hold early and wait until it is released. For hooks
  * called by other tasks (an mmu notifier); never from the injector's
@@ -139,10 +153,11 @@ static inline void vmb_inj_stat_inc(struct vmb_injector *inj,
 	atomic64_inc(&inj->stats[s]);
 }
 
-/* inj_folio_lock.c and inj_migration.c */
-int vmb_folio_lock_init(void);
-void vmb_folio_lock_exit(void);
-int vmb_migration_init(void);
-void vmb_migration_exit(void);
+/*
+ * Injector state is per hold and owned by its thread: whether it should
+ * stop what it is doing now (disarm, rmmod, or a cut), for loops that
+ * take one folio at a time.
+ */
+bool vmb_inj_should_stop(struct vmb_injector *inj);
 
 #endif /* _VMB_INJECT_H */

@@ -9,10 +9,11 @@
  *	  .help = "bytes to hold")                                         \
  *	X(foo, enable, VMB_BOOL, .mode = 0600, .max = 1, .live = true,    \
  *	  .store = foo_enable, .help = "arm the injector")
- *   VMB_DEFINE_GROUP(foo, VMB_FOO_KNOBS);
+ *   VMB_DEFINE_GROUP(foo, "foo", VMB_FOO_KNOBS);
  *
  * which gives the indices VMB_foo_len, VMB_foo_enable, the group
- * vmb_group_foo with one file per knob, parsing, bounds, -EBUSY while
+ * vmb_group_foo with one file per knob (or, for a group embedded in a
+ * bigger struct, VMB_DEFINE_KNOBS() and VMB_GROUP_INIT()), parsing, bounds, -EBUSY while
  * armed, and a line per knob in the root "knobs" file.
  */
 #ifndef _VMB_KNOB_H
@@ -71,19 +72,28 @@ struct vmb_group {
 #define VMB_KNOB_INIT(grp, nm, ty, ...) \
 	[VMB_##grp##_##nm] = { .name = #nm, .type = ty, __VA_ARGS__ },
 
-#define VMB_DEFINE_GROUP(grp, dirname, LIST)				\
+/* The indices, the knob table and the values of group grp. */
+#define VMB_DEFINE_KNOBS(grp, LIST)					\
 	enum { LIST(VMB_KNOB_IDX) VMB_##grp##_NR };			\
 	static const struct vmb_knob vmb_##grp##_knobs[] = {		\
 		LIST(VMB_KNOB_INIT)					\
 	};								\
-	static u64 vmb_##grp##_vals[VMB_##grp##_NR];			\
-	static struct vmb_group vmb_group_##grp = {			\
+	static u64 vmb_##grp##_vals[VMB_##grp##_NR]
+
+/* An initializer for the struct vmb_group obj, wherever it is embedded. */
+#define VMB_GROUP_INIT(grp, dirname, obj)				\
+	{								\
 		.name = dirname,					\
 		.knobs = vmb_##grp##_knobs,				\
 		.nr_knobs = VMB_##grp##_NR,				\
 		.vals = vmb_##grp##_vals,				\
-		.lock = __MUTEX_INITIALIZER(vmb_group_##grp.lock),	\
+		.lock = __MUTEX_INITIALIZER(obj.lock),			\
 	}
+
+#define VMB_DEFINE_GROUP(grp, dirname, LIST)				\
+	VMB_DEFINE_KNOBS(grp, LIST);					\
+	static struct vmb_group vmb_group_##grp =			\
+		VMB_GROUP_INIT(grp, dirname, vmb_group_##grp)
 
 static inline u64 vmb_knob_get(struct vmb_group *g, unsigned int idx)
 {

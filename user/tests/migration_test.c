@@ -4,7 +4,8 @@
  * hold, under the VMA lock on 6.12 (seed 000) and under mmap_lock before
  * per-VMA locks; the injector itself holds no mmap_lock during the hold,
  * so an mmap() writer only waits when a fault holds mmap_lock (seed 001);
- * "move" really migrates and keeps the data, "restore" keeps the folios.
+ * "move" really migrates and keeps the data, "restore" keeps the folios;
+ * "move" takes private anonymous memory only (docs/injectors.md).
  * The mmap() writer test is in inj_tests.h.
  */
 #define INJ VMB_INJ_MIGRATION_DIR
@@ -90,8 +91,8 @@ TEST_F_TIMEOUT(inj, move_keeps_data, 60)
 	struct vmb_inj_stats st;
 	size_t changed;
 
-	if (variant->type == VMB_MAP_RAMFS) {
-		/* No plain migrate_folio() for ramfs: refused at arm. */
+	if (variant->type != VMB_MAP_ANON) {
+		/* Page-cache folios are not moved: refused at arm. */
 		ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
 		ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000,
 					   0, 1));
@@ -111,8 +112,8 @@ TEST_F_TIMEOUT(inj, move_max_len, 180)
 	size_t npages = VMB_LEN_MAX / self->page;
 	struct vmb_inj_stats st;
 
-	if (variant->type != VMB_MAP_ANON && variant->type != VMB_MAP_MEMFD)
-		SKIP(return, "anon and memfd are enough");
+	if (variant->type != VMB_MAP_ANON)
+		SKIP(return, "move takes anonymous memory only");
 	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
 	max_len_hold(_metadata, self, variant->type, &st);
 	TH_LOG("%zu pages: held %" PRId64 ", moved %" PRId64 ", hold %" PRId64 " us",
@@ -256,8 +257,8 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 	int stop = 0, n, i, ret = 0, sampled = 0, disarmed;
 	size_t p, pages_moved = 0;
 
-	if (variant->type == VMB_MAP_RAMFS)
-		SKIP(return, "no move on ramfs: refused at arm (move_keeps_data)");
+	if (variant->type != VMB_MAP_ANON)
+		SKIP(return, "move takes anonymous memory only: refused at arm (move_keeps_data)");
 	ASSERT_EQ(0, pfns(self->m.mem, self->page, last));
 	ASSERT_NE(0UL, last[0]) TH_LOG("no PFNs in pagemap: not root?");
 	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
