@@ -396,6 +396,20 @@ err_tp:
 	return ret;
 }
 
+/*
+ * The hooks stay, the target's tgid is 0: drop every thread's state once
+ * no handler can be using it.
+ */
+static void vmb_threads_reset(void)
+{
+	if (!vmb_hooked)
+		return;
+	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
+	/* The probes run with preemption off, the wrapper's reads in RCU. */
+	synchronize_rcu();
+	vmb_threads_free();
+}
+
 static void vmb_hooks_stop(void)
 {
 	if (!vmb_hooked)
@@ -453,9 +467,16 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 			return ret;
 	}
 
-	/* Stop counting, take the hooks away, reset. */
+	/*
+	 * Stop counting. To no target the hooks go; from one target to
+	 * another they stay (registering costs RCU-tasks grace periods and
+	 * live text patching), and only the threads' state is dropped.
+	 */
 	WRITE_ONCE(vmb_target_tgid, 0);
-	vmb_hooks_stop();
+	if (!tgid)
+		vmb_hooks_stop();
+	else
+		vmb_threads_reset();
 	old = vmb_target_pid;
 	WRITE_ONCE(vmb_target_pid, pid);
 	/* vmb_target_get_task() may be looking at old under RCU. */
@@ -465,7 +486,7 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 	vmb_counters_reset();
 	if (!tgid)
 		return 0;
-	ret = vmb_hooks_start();
+	ret = vmb_hooked ? 0 : vmb_hooks_start();
 	if (ret) {
 		pr_warn("hooking the fault path: %d\n", ret);
 		WRITE_ONCE(vmb_target_pid, NULL);
