@@ -16,12 +16,14 @@
  * either while holding a folio lock, so there is no cycle. Nor do we ever
  * wait for a folio lock while holding another: the first folio is taken
  * with folio_lock_killable() (disarm kills the thread out of it), the
- * rest with folio_trylock(), and one another task holds is skipped and
- * counted in folios_busy. Disarm is checked between folios.
+ * rest with folio_trylock(), a few times over for one another task holds
+ * for a moment, and one that stays locked is skipped and counted in
+ * folios_busy. Disarm is checked between the tries.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -182,28 +184,52 @@ static int vmb_fl_take(struct vmb_injector *inj, struct vmb_hold *h)
 	return ret;
 }
 
-/*
- * Without mmap_lock: a fault may hold it and wait for these folios. The
- * one wait is for the first folio, holding nothing.
- */
-static void vmb_fl_engage(struct vmb_injector *inj, struct vmb_hold *h)
+/* Tries at a folio another task holds, 50-100 us apart. */
+#define VMB_FL_BUSY_TRIES 16
+
+/* Try the folios not yet held once; returns how many are still busy. */
+static unsigned long vmb_fl_trylock_rest(struct vmb_fl *fl, struct vmb_hold *h)
 {
-	struct vmb_fl *fl = vmb_fl_of(inj);
-	unsigned long i;
+	unsigned long i, busy = 0;
 
 	for (i = 0; i < fl->nr; i++) {
-		if (vmb_inj_should_stop(inj))
-			break;
-		if (!h->held && !h->busy) {
-			if (folio_lock_killable(fl->folios[i]))
-				break;
-		} else if (!folio_trylock(fl->folios[i])) {
-			h->busy++;
+		if (test_bit(i, fl->locked))
+			continue;
+		if (!folio_trylock(fl->folios[i])) {
+			busy++;
 			continue;
 		}
 		__set_bit(i, fl->locked);
 		h->held++;
 	}
+	return busy;
+}
+
+/*
+ * Without mmap_lock: a fault may hold it and wait for these folios. The
+ * one wait for a folio lock is for the first, holding nothing. A folio
+ * held by someone else is usually held for a moment (a fault mapping
+ * it): it is tried again a few times, sleeping with the others held as
+ * the hold itself does, and skipped (counted busy) if it stays locked.
+ */
+static void vmb_fl_engage(struct vmb_injector *inj, struct vmb_hold *h)
+{
+	struct vmb_fl *fl = vmb_fl_of(inj);
+	unsigned long busy;
+	int tries;
+
+	if (!fl->nr || folio_lock_killable(fl->folios[0]))
+		return;
+	__set_bit(0, fl->locked);
+	h->held++;
+	busy = vmb_fl_trylock_rest(fl, h);
+	for (tries = 0; busy && tries < VMB_FL_BUSY_TRIES; tries++) {
+		if (vmb_inj_should_stop(inj))
+			break;
+		usleep_range(50, 100);
+		busy = vmb_fl_trylock_rest(fl, h);
+	}
+	h->busy = busy;
 }
 
 static const struct vmb_inj_ops vmb_fl_ops = {

@@ -3,9 +3,12 @@
  * What an armed injector may keep from others, and for how long.
  *
  * exit_frees_memory: the injectors keep the target's mm_struct (mmgrab),
- * not its address space: a target killed while armed gets its memory back
- * as soon as it is reaped, not at disarm. MemFree must come back within
- * 100 ms of waitpid(), for each injector.
+ * not its address space: a target killed in the middle of a 5 s hold gets
+ * its memory back as soon as it is reaped, not when the hold ends (which
+ * is when an injector holding mm_users would let it go). MemFree must
+ * come back within 100 ms of waitpid(), for each injector: by 80% of
+ * what the target had, the rest being the few pages the hold pins and
+ * freed pages still on the per-CPU lists, which MemFree does not count.
  *
  * busy_folio_*: another task holds folios of the folio_lock range locked
  * (the migration injector, on a second mapping of the same memfd). The
@@ -122,25 +125,23 @@ TEST_F_TIMEOUT(life, exit_frees_memory, 60)
 	alive = mem_free_kb();
 	ASSERT_LT(0, alive);
 	ASSERT_EQ(0, vmb_set_target(pid));
-	/* Short holds back to back: one is in place more often than not. */
 	ASSERT_EQ(0, vmb_inj_setup(variant->inj, addr, NPAGES * vmb_page_size(),
-				   1000, 100, -1));
+				   5000000, 1000, -1));
 	ASSERT_EQ(0, vmb_inj_arm(variant->inj));
 	ASSERT_EQ(0, vmb_inj_wait_holding(variant->inj, 5000, &t0));
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	t0 = vmb_now_ns();
-	/* Back to where it was with the target gone, give or take 10%. */
 	while (waited < 100 * MS) {
 		now = mem_free_kb();
-		if (now - alive >= (long)(BIG_MB << 10) * 9 / 10)
+		if (now - alive >= (long)(BIG_MB << 10) * 8 / 10)
 			break;
 		usleep(5000);
 		waited = vmb_now_ns() - t0;
 	}
 	TH_LOG("MemFree: %ld kB before the target, %ld with it, %ld kB %" PRIu64 " ms after it was reaped",
 	       before, alive, now, (uint64_t)(waited / MS));
-	EXPECT_LE((long)(BIG_MB << 10) * 9 / 10, now - alive)
+	EXPECT_LE((long)(BIG_MB << 10) * 8 / 10, now - alive)
 		TH_LOG("the target's %lu MiB came back only in part within 100 ms",
 		       BIG_MB);
 	/* The injector ends by itself: its target is gone. */
