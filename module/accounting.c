@@ -56,6 +56,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "accounting.h"
@@ -410,6 +411,41 @@ static void vmb_threads_reset(void)
 	vmb_threads_free();
 }
 
+/*
+ * Removing a hook patches kernel text and waits for RCU-tasks grace
+ * periods: a test that clears and sets targets, or flips force_mmap_lock,
+ * many times a second would patch text as often. So the hooks go a
+ * second after the last target is cleared (force.c's after
+ * force_mmap_lock goes to 0), unless one is set again meanwhile, and at
+ * once at unload.
+ */
+#define VMB_UNHOOK_DELAY HZ
+
+static void vmb_unhook_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vmb_unhook_work, vmb_unhook_fn);
+
+bool vmb_force_wanted(void)
+{
+	return vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock);
+}
+
+void vmb_unhook_later(void)
+{
+	mod_delayed_work(system_wq, &vmb_unhook_work, VMB_UNHOOK_DELAY);
+}
+
+static void vmb_hooks_stop(void);
+
+static void vmb_unhook_fn(struct work_struct *work)
+{
+	mutex_lock(&vmb_group_target.lock);
+	if (!READ_ONCE(vmb_target_tgid))
+		vmb_hooks_stop();
+	else if (!vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock))
+		vmb_force_stop();
+	mutex_unlock(&vmb_group_target.lock);
+}
+
 static void vmb_hooks_stop(void)
 {
 	if (!vmb_hooked)
@@ -468,15 +504,13 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 	}
 
 	/*
-	 * Stop counting. To no target the hooks go; from one target to
-	 * another they stay (registering costs RCU-tasks grace periods and
-	 * live text patching), and only the threads' state is dropped.
+	 * Stop counting and drop the threads' state. The hooks stay for
+	 * another target, and go VMB_UNHOOK_DELAY after the last one.
 	 */
 	WRITE_ONCE(vmb_target_tgid, 0);
+	vmb_threads_reset();
 	if (!tgid)
-		vmb_hooks_stop();
-	else
-		vmb_threads_reset();
+		vmb_unhook_later();
 	old = vmb_target_pid;
 	WRITE_ONCE(vmb_target_pid, pid);
 	/* vmb_target_get_task() may be looking at old under RCU. */
@@ -589,6 +623,7 @@ int vmb_accounting_init(void)
 void vmb_accounting_exit(void)
 {
 	WRITE_ONCE(vmb_target_tgid, 0);
+	cancel_delayed_work_sync(&vmb_unhook_work);
 	vmb_hooks_stop();
 	vmb_hmf_drain();
 	if (vmb_hmf_filtered)

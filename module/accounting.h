@@ -56,5 +56,11 @@ int vmb_force_start(void);
 void vmb_force_stop(void);
 unsigned long vmb_force_missed(bool reset);
 void vmb_force_init(void);
+/*
+ * accounting.c: remove the hooks no longer needed, a second from now;
+ * is target/force_mmap_lock 1 (the probe outlives a 0 by that second)?
+ */
+void vmb_unhook_later(void);
+bool vmb_force_wanted(void);
 
 #endif /* _VMB_ACCOUNTING_H */

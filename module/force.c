@@ -4,7 +4,8 @@
  * kernel, so that one boot can compare a fault path with and without it.
  *
  * A kretprobe on lock_vma_under_rcu(), registered only while a target is
- * set and target/force_mmap_lock is 1: nobody else pays for it. A call is
+ * set and target/force_mmap_lock is 1 (and for a second after either
+ * ends, see accounting.c): nobody else pays for it. A call is
  * forced only when a thread of the target makes it from the page-fault
  * handler, which the return address tells (the handler's call site is
  * learnt by name once, then compared). Other callers, the userfaultfd
@@ -112,6 +113,7 @@ static int vmb_lvur_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	/* Non-zero: no return probe for this call. */
 	return !vmb_is_target() ||
+	       !vmb_force_wanted() ||
 	       !vmb_called_from_fault(vmb_entry_ret_addr(regs));
 }
 
@@ -158,7 +160,7 @@ int vmb_force_store(struct vmb_group *g, unsigned int idx, u64 val)
 	if (!vmb_has(VMB_FEAT_force_mmap_lock))
 		return -EOPNOTSUPP;
 	if (!val) {
-		vmb_force_stop();
+		vmb_unhook_later();
 		return 0;
 	}
 	/* Forcing starts with the next target if there is none now. */

@@ -4,9 +4,9 @@
  * nothing is targeted.
  *
  * probes_follow_target: the module's hooks on the fault path exist only
- * while target/pid names a process. Checked where the kernel lists them:
- * kprobes in debugfs kprobes/list, ftrace callbacks in tracefs
- * enabled_functions.
+ * while target/pid names a process, and for a second after. Checked where
+ * the kernel lists them: kprobes in debugfs kprobes/list, ftrace
+ * callbacks in tracefs enabled_functions.
  *
  * fault_loop_cost: a fault loop (mmap 16 MiB, touch every page, munmap,
  * for VMB_COST_MS, default 2000) in a fresh process, in VMB_COST_ROUNDS
@@ -72,6 +72,25 @@ static int hooks_listed(char *what, size_t size)
 	return readable ? n : -ENOENT;
 }
 
+/*
+ * The hooks go a second after they are no longer needed (the module's
+ * VMB_UNHOOK_DELAY): the listing, polled for up to 3 s until none of
+ * the hooked functions is named, or until want is no longer there.
+ */
+static int hooks_gone(const char *want, char *what, size_t size)
+{
+	uint64_t end = vmb_now_ns() + 3000000000ULL;
+	int n;
+
+	do {
+		n = hooks_listed(what, size);
+		if (n <= 0 || (want && !strstr(what, want)))
+			return n < 0 ? n : 0;
+		usleep(50000);
+	} while (vmb_now_ns() < end);
+	return n;
+}
+
 FIXTURE(cost) {
 	int accounting;
 };
@@ -101,6 +120,7 @@ TEST_F(cost, probes_follow_target)
 		     FTRACE_LIST);
 	if (!self->accounting)
 		SKIP(return, "no fault_accounting in features");
+	n = hooks_gone(NULL, what, sizeof(what));
 	EXPECT_EQ(0, n) TH_LOG("nothing targeted, yet hooked:\n%s", what);
 
 	ASSERT_EQ(0, vmb_set_target(getpid()));
@@ -116,15 +136,17 @@ TEST_F(cost, probes_follow_target)
 			TH_LOG("forcing, but lock_vma_under_rcu() not hooked:\n%s",
 			       what);
 		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
-		hooks_listed(what, sizeof(what));
+		hooks_gone("lock_vma_under_rcu", what, sizeof(what));
 		EXPECT_EQ(NULL, strstr(what, "lock_vma_under_rcu"))
-			TH_LOG("still hooked after forcing ended:\n%s", what);
+			TH_LOG("still hooked 3 s after forcing ended:\n%s", what);
+		EXPECT_NE(NULL, strstr(what, "handle_mm_fault"))
+			TH_LOG("handle_mm_fault() unhooked with a target set");
 	}
 
-	/* Cleared: every hook gone. */
+	/* Cleared: every hook gone (a second later). */
 	ASSERT_EQ(0, vmb_set_target(0));
-	n = hooks_listed(what, sizeof(what));
-	EXPECT_EQ(0, n) TH_LOG("target cleared, yet hooked:\n%s", what);
+	n = hooks_gone(NULL, what, sizeof(what));
+	EXPECT_EQ(0, n) TH_LOG("target cleared 3 s ago, yet hooked:\n%s", what);
 	/* Clearing force_mmap_lock while untargeted changes nothing. */
 	if (vmb_has_feature("force_mmap_lock") == 1) {
 		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "1\n"));
