@@ -40,8 +40,8 @@
  * lives on the wrapper's stack, with the fault's generation and the
  * hooks' generation: a call that returns after the target changed finds
  * the generation moved on and counts nothing. Only the thread itself
- * writes its struct, and they are freed only after the hooks are gone
- * and an RCU grace period has passed.
+ * writes its struct; the structs are freed when the target changes, a
+ * grace period after the generation moved on, with kfree_rcu().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -100,6 +100,7 @@ struct pid *vmb_target_pid;
 #define VMB_THREADS_MAX (1U << 16)
 
 struct vmb_thread {
+	unsigned int hooks_gen;	/* vmb_hooks_gen when it was allocated */
 	u32 gen;		/* bumped when a fault begins */
 	bool active;		/* a fault has begun and not ended */
 	bool vma_retry;		/* a VMA-locked call returned RETRY */
@@ -108,9 +109,12 @@ struct vmb_thread {
 	unsigned int retries;
 	unsigned long address;
 	u64 start_ns;
+	struct rcu_head rcu;
 };
 
 static DEFINE_XARRAY(vmb_threads);
+/* Bumped when the target changes or the hooks go: see struct vmb_call. */
+static unsigned int vmb_hooks_gen;
 static atomic_t vmb_nr_threads;
 
 /* The current thread's struct, allocated at its first fault. */
@@ -126,6 +130,7 @@ static struct vmb_thread *vmb_thread_get(void)
 	t = kzalloc(sizeof(*t), GFP_NOWAIT | __GFP_NOWARN);
 	if (!t)
 		goto err;
+	t->hooks_gen = READ_ONCE(vmb_hooks_gen);
 	if (xa_is_err(xa_store(&vmb_threads, current->pid, t,
 			       GFP_NOWAIT | __GFP_NOWARN))) {
 		kfree(t);
@@ -137,15 +142,20 @@ err:
 	return NULL;
 }
 
-/* Only once no handler can run. */
+/*
+ * After vmb_hooks_gen moved on and a grace period: no probe runs for the
+ * old target, and a wrapper call that looks a struct up now finds its
+ * generation stale. A lookup may still be in its RCU section: kfree_rcu.
+ */
 static void vmb_threads_free(void)
 {
 	struct vmb_thread *t;
 	unsigned long tid;
 
-	xa_for_each(&vmb_threads, tid, t)
-		kfree(t);
-	xa_destroy(&vmb_threads);
+	xa_for_each(&vmb_threads, tid, t) {
+		xa_erase(&vmb_threads, tid);
+		kfree_rcu(t, rcu);
+	}
 	atomic_set(&vmb_nr_threads, 0);
 }
 
@@ -206,13 +216,10 @@ static void vmb_fault_end(struct vmb_thread *t, bool vma_locked)
 				t->major, ktime_get_ns() - t->start_ns);
 }
 
-/* Bumped when the hooks go: calls in flight from before count nothing. */
-static unsigned int vmb_hooks_gen;
-
 /*
- * One handle_mm_fault() call, on the wrapper's stack. t stays valid while
- * hooks_gen is current: the structs are freed a grace period after the
- * generation moves on.
+ * One handle_mm_fault() call, on the wrapper's stack. t was current in
+ * generation hooks_gen, and stays valid while that generation is: the
+ * structs are freed (kfree_rcu) a grace period after it moves on.
  */
 struct vmb_call {
 	struct vmb_thread *t;
@@ -233,8 +240,8 @@ static bool vmb_call_begin(struct vmb_call *c, unsigned int flags)
 	rcu_read_lock();
 	c->hooks_gen = READ_ONCE(vmb_hooks_gen);
 	t = xa_load(&vmb_threads, current->pid);
-	/* Begun before the hooks (or no memory to follow it). */
-	if (!t || !t->active)
+	/* Begun before the hooks (or no memory to follow it), or stale. */
+	if (!t || t->hooks_gen != c->hooks_gen || !t->active)
 		goto out;
 	if (!t->calls && VMB_HAVE_PER_VMA_LOCK &&
 	    !(flags & VMB_FAULT_FLAG_VMA_LOCK))
@@ -398,20 +405,6 @@ err_tp:
 }
 
 /*
- * The hooks stay, the target's tgid is 0: drop every thread's state once
- * no handler can be using it.
- */
-static void vmb_threads_reset(void)
-{
-	if (!vmb_hooked)
-		return;
-	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
-	/* The probes run with preemption off, the wrapper's reads in RCU. */
-	synchronize_rcu();
-	vmb_threads_free();
-}
-
-/*
  * Removing a hook patches kernel text and waits for RCU-tasks grace
  * periods: a test that clears and sets targets, or flips force_mmap_lock,
  * many times a second would patch text as often. So the hooks go a
@@ -508,18 +501,23 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 	 * another target, and go VMB_UNHOOK_DELAY after the last one.
 	 */
 	WRITE_ONCE(vmb_target_tgid, 0);
-	vmb_threads_reset();
-	if (!tgid)
-		vmb_unhook_later();
+	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
 	old = vmb_target_pid;
 	WRITE_ONCE(vmb_target_pid, pid);
-	/* vmb_target_get_task() may be looking at old under RCU. */
-	if (old)
-		synchronize_rcu();
+	/*
+	 * One grace period for all: the probes (preemption off) and the
+	 * wrapper's reads (RCU) of the threads' state are over, and so is
+	 * any vmb_target_get_task() looking at the old pid.
+	 */
+	if (vmb_hooked || old)
+		synchronize_rcu_expedited();
+	vmb_threads_free();
 	put_pid(old);
 	vmb_counters_reset();
-	if (!tgid)
+	if (!tgid) {
+		vmb_unhook_later();
 		return 0;
+	}
 	ret = vmb_hooked ? 0 : vmb_hooks_start();
 	if (ret) {
 		pr_warn("hooking the fault path: %d\n", ret);
