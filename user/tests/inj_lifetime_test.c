@@ -14,8 +14,8 @@
  * (the migration injector, on a second mapping of the same memfd). The
  * folio_lock injector waits for none of them while holding another: the
  * first folio it waits for (and disarm ends that wait), the rest it skips
- * and counts in folios_busy. Disarm ends within 10 ms (plus this
- * platform's own timer lateness) either way.
+ * and counts in folios_busy. Disarm ends within 10 ms of a disarm with
+ * nothing busy on this platform, either way.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -152,7 +152,41 @@ TEST_F_TIMEOUT(life, exit_frees_memory, 60)
 struct busy {
 	struct vmb_map m;	/* the folio_lock injector's */
 	char *other;		/* the migration injector's */
+	uint64_t plain_ns;	/* median disarm in a hold, nothing busy */
 };
+
+/*
+ * What a disarm takes here with nothing busy: the thread woken from its
+ * hold, the folios released, the thread reaped. Under TCG on a busy host
+ * that alone can take milliseconds (a wake-up of another vCPU waits for
+ * the host to run it): the busy cases are judged against it.
+ */
+static int plain_disarm_ns(struct busy *b, uint64_t *ns)
+{
+	int64_t t[3];
+	uint64_t t0;
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		ret = vmb_inj_setup(VMB_INJ_FOLIO_LOCK_DIR, b->m.mem, b->m.len,
+				    5000000, 0, 1);
+		if (!ret)
+			ret = vmb_inj_arm(VMB_INJ_FOLIO_LOCK_DIR);
+		if (!ret)
+			ret = vmb_inj_wait_holding(VMB_INJ_FOLIO_LOCK_DIR, 5000,
+						   &t0);
+		if (ret)
+			return ret;
+		t0 = vmb_now_ns();
+		ret = vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
+		t[i] = (int64_t)(vmb_now_ns() - t0);
+		if (ret)
+			return ret;
+	}
+	qsort(t, 3, sizeof(t[0]), vmb_cmp_s64);
+	*ns = (uint64_t)t[1];
+	return 0;
+}
 
 static void busy_setup(struct __test_metadata *_metadata, struct busy *b,
 		       size_t skip)
@@ -169,6 +203,7 @@ static void busy_setup(struct __test_metadata *_metadata, struct busy *b,
 	/* Its ptes are what migrate_vma_setup() collects and locks. */
 	ASSERT_EQ(0UL, vmb_map_check(b->other, 0, NPAGES));
 	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, plain_disarm_ns(b, &b->plain_ns));
 	ASSERT_EQ(0, vmb_inj_write(VMB_INJ_MIGRATION_DIR, "mode",
 				   "restore\n"));
 	ASSERT_EQ(0, vmb_inj_setup(VMB_INJ_MIGRATION_DIR,
@@ -180,19 +215,20 @@ static void busy_setup(struct __test_metadata *_metadata, struct busy *b,
 				   5000000, 0, 1));
 }
 
-/* Disarm, timed; the limit is 10 ms and this platform's timer lateness. */
+/*
+ * Disarm, timed: within 10 ms of what a disarm with nothing busy takes
+ * here (a wait for the busy folio would take the migration's 5 s).
+ */
 static void busy_disarm(struct __test_metadata *_metadata, struct busy *b)
 {
-	int64_t late;
 	uint64_t t0, took;
 
-	ASSERT_EQ(0, vmb_median_sleep_late_ns(1000, 9, &late));
 	t0 = vmb_now_ns();
 	ASSERT_EQ(0, vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR));
 	took = vmb_now_ns() - t0;
-	TH_LOG("disarm took %" PRIu64 " us (timer lateness here %" PRId64 " us)",
-	       took / 1000, late / 1000);
-	EXPECT_GE(10 * MS + (uint64_t)(late > 0 ? late : 0), took);
+	TH_LOG("disarm took %" PRIu64 " us; with nothing busy %" PRIu64 " us",
+	       took / 1000, b->plain_ns / 1000);
+	EXPECT_GE(10 * MS + b->plain_ns, took);
 	ASSERT_EQ(0, vmb_inj_disarm(VMB_INJ_MIGRATION_DIR));
 	munmap(b->other, b->m.len);
 	vmb_map_destroy(&b->m);
