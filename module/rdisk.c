@@ -7,13 +7,13 @@
  * Data moves when a bio is submitted; only its completion is late. A
  * delayed bio joins its CPU's queue, ordered by completion time (a
  * timerqueue, as hrtimers themselves use), and that CPU's hrtimer ends
- * every bio that is due, then re-arms for the next. Submitting never
- * sleeps, so a folio under read stays locked for the whole delay and a
- * second fault on it waits on the folio lock, as with a real disk. What
- * sync_io=1 changes is each disk's choice (enum vmb_rdisk_sync): the swap
- * device says it is synchronous and the kernel waits for its own read,
- * the file disk makes the submitting task sleep out the delay in
- * submit_bio and end the bio itself.
+ * every bio that is due, then re-arms for the next. By default
+ * submitting never sleeps, so a folio under read stays locked for the
+ * whole delay and a second fault on it waits on the folio lock, as with a
+ * real disk. What sync_io=1 changes is each disk's choice (enum
+ * vmb_rdisk_sync): the swap device says it is synchronous and the kernel
+ * waits for its own read, the file disk makes the submitting task sleep
+ * out the delay in submit_bio and end the bio itself.
  *
  * Lifetime. A task runs in this file's submit paths only between
  * bio_queue_enter() (blk_queue_enter() for ->rw_page) and
@@ -87,7 +87,7 @@ int vmb_rdisk_stats_show(struct seq_file *m, struct vmb_group *g,
 
 #if VMB_HAVE_RDISK
 
-/* A bio whose completion waits in the disk's queue. */
+/* A bio whose completion waits in its CPU's queue. */
 struct vmb_rdisk_io {
 	struct timerqueue_node node;	/* .expires: when it completes */
 	struct bio *bio;
