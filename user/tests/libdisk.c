@@ -123,7 +123,7 @@ static int run_quiet(const char *const argv[])
 int vmb_disk_mkfs(void)
 {
 	static const char *const argv[] = {
-		VMB_MKFS_EXT4, "-q", "-F", "-E",
+		VMB_MKFS_EXT4, "-q", "-F", "-b", "4096", "-E",
 		"lazy_itable_init=0,lazy_journal_init=0", VMB_DISK_DEV, NULL,
 	};
 
@@ -140,14 +140,15 @@ int vmb_disk_mount(void)
 		return -errno;
 	if (mkdir(VMB_DISK_MNT, 0755) && errno != EEXIST)
 		return -errno;
-	if (!mount(VMB_DISK_DEV, VMB_DISK_MNT, "ext4", MS_NOATIME, ""))
+	if (!mount(VMB_DISK_DEV, VMB_DISK_MNT, "ext4", MS_NOATIME,
+		   VMB_DISK_MNT_OPTS))
 		return 0;
 	if (errno != ENODEV)
 		return -errno;
 	/* ext4 is a module on Debian's kernels: load it, once. */
 	run_quiet(modprobe);
-	return mount(VMB_DISK_DEV, VMB_DISK_MNT, "ext4", MS_NOATIME, "") ?
-		-errno : 0;
+	return mount(VMB_DISK_DEV, VMB_DISK_MNT, "ext4", MS_NOATIME,
+		     VMB_DISK_MNT_OPTS) ? -errno : 0;
 }
 
 int vmb_disk_umount(void)
