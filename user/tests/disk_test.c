@@ -418,7 +418,7 @@ TEST_F_TIMEOUT(disk, delay_accuracy, 180)
 		size_t n;
 	} cases[] = { { 1000, 61 }, { 10000, 21 } };
 	const uint64_t base_us = 100;
-	int64_t late_base, late[2], expect;
+	int64_t late_base, late[2];
 	double err[2], worst_late = 0;
 	struct fault_round base, r[2];
 	unsigned int i;
@@ -436,10 +436,8 @@ TEST_F_TIMEOUT(disk, delay_accuracy, 180)
 		ASSERT_EQ((size_t)0, r[i].bad);
 		ASSERT_EQ(0, vmb_median_sleep_late_ns(cases[i].us, cases[i].n,
 						      &late[i]));
-		expect = (int64_t)base.median_ns +
-			 (int64_t)(cases[i].us - base_us) * 1000 +
-			 (late[i] - late_base);
-		err[i] = ((double)r[i].median_ns - expect) / (cases[i].us * 1e3);
+		err[i] = vmb_delay_error(cases[i].us, r[i].median_ns, late[i],
+					 base_us, base.median_ns, late_base);
 		if ((double)late[i] / (cases[i].us * 1e3) > worst_late)
 			worst_late = (double)late[i] / (cases[i].us * 1e3);
 		TH_LOG("%s: delay %" PRIu64 " us: median major fault %.1f us (at %" PRIu64 " us: %.1f us); nanosleep late by %.1f us (%.1f us at %" PRIu64 " us); error %+.2f%%",

@@ -186,6 +186,17 @@ int vmb_drop_caches(void)
 	return vmb_file_write(VMB_DROP_CACHES, "3");
 }
 
+double vmb_delay_error(uint64_t us, uint64_t median_ns, int64_t late_ns,
+		       uint64_t base_us, uint64_t base_median_ns,
+		       int64_t base_late_ns)
+{
+	int64_t expect = (int64_t)base_median_ns +
+			 (int64_t)(us - base_us) * 1000 +
+			 (late_ns - base_late_ns);
+
+	return ((double)median_ns - expect) / (us * 1e3);
+}
+
 uint64_t vmb_pattern_word(size_t i, uint64_t seed)
 {
 	return (i * 0x9e3779b97f4a7c15ULL) ^ seed;

@@ -57,6 +57,17 @@ int vmb_disk_fsck(void);
 /* sync(), then drop the page cache, dentries and inodes. */
 int vmb_drop_caches(void);
 
+/*
+ * The error of a delay as docs/swap.md ("Accuracy") judges it, for both
+ * disks: the median fault at us, less the median at base_us and less how
+ * much later the platform's own timers are at us than at base_us (late:
+ * medians of nanosleep() lateness), against us - base_us; a fraction of
+ * us.
+ */
+double vmb_delay_error(uint64_t us, uint64_t median_ns, int64_t late_ns,
+		       uint64_t base_us, uint64_t base_median_ns,
+		       int64_t base_late_ns);
+
 /* Word i of the pattern of seed, the same in every test. */
 uint64_t vmb_pattern_word(size_t i, uint64_t seed);
 /*
