@@ -98,8 +98,10 @@ static inline unsigned long vmb_entry_ret_addr(struct pt_regs *regs)
 #define VMB_HAVE_THP 0
 #endif
 
-/* ---- swap device (swapdev.c): begin ---- */
+/* ---- delayed RAM disks (rdisk.c: the swap device and the file disk): begin ---- */
 #include <linux/blkdev.h>
+#include <linux/hrtimer.h>
+#include <linux/version.h>
 
 /*
  * How a disk tells swapon(2) that it is synchronous (SWP_SYNCHRONOUS_IO:
@@ -112,13 +114,13 @@ static inline unsigned long vmb_entry_ret_addr(struct pt_regs *regs)
  *            ->rw_page; limits are set by blk_queue_*() after
  *            blk_alloc_disk(node), which returns NULL on failure.
  *
- * 6.3 to 6.10 (QUEUE_FLAG_SYNCHRONOUS) are not handled: no swap device.
+ * 6.3 to 6.10 (QUEUE_FLAG_SYNCHRONOUS) are not handled: no disk at all.
  */
 #if defined(BLK_FEAT_SYNCHRONOUS)
-#define VMB_HAVE_SWAPDEV 1
-#define VMB_SWAP_SYNC_BY_RW_PAGE 0
+#define VMB_HAVE_RDISK 1
+#define VMB_RDISK_SYNC_BY_RW_PAGE 0
 
-static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
+static inline struct gendisk *vmb_rdisk_alloc_disk(bool sync)
 {
 	struct queue_limits lim = {
 		.physical_block_size = PAGE_SIZE,
@@ -134,7 +136,7 @@ static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
 }
 
 /* With disk->open_mutex held and no opener: swapon reads it at open. */
-static inline int vmb_swap_set_sync(struct gendisk *disk, bool sync)
+static inline int vmb_rdisk_set_sync(struct gendisk *disk, bool sync)
 {
 	struct queue_limits lim = queue_limits_start_update(disk->queue);
 
@@ -145,11 +147,11 @@ static inline int vmb_swap_set_sync(struct gendisk *disk, bool sync)
 	return queue_limits_commit_update(disk->queue, &lim);
 }
 #elif !defined(QUEUE_FLAG_SYNCHRONOUS)
-#define VMB_HAVE_SWAPDEV 1
-#define VMB_SWAP_SYNC_BY_RW_PAGE 1
+#define VMB_HAVE_RDISK 1
+#define VMB_RDISK_SYNC_BY_RW_PAGE 1
 
-/* Synchronous or not is a choice of fops, made by swapdev.c. */
-static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
+/* Synchronous or not is a choice of fops, made by rdisk.c. */
+static inline struct gendisk *vmb_rdisk_alloc_disk(bool sync)
 {
 	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
 	struct request_queue *q;
@@ -168,9 +170,26 @@ static inline struct gendisk *vmb_swap_alloc_disk(bool sync)
 	return disk;
 }
 #else
-#define VMB_HAVE_SWAPDEV 0
+#define VMB_HAVE_RDISK 0
 #endif
-/* ---- swap device (swapdev.c): end ---- */
+
+/*
+ * hrtimer_setup() (6.13) replaced hrtimer_init() plus an assignment of
+ * ->function, and hrtimer_init() was removed later. Both are functions,
+ * nothing the kernel defines marks the change: this test is by version.
+ */
+static inline void vmb_hrtimer_setup(struct hrtimer *timer,
+				     enum hrtimer_restart (*fn)(struct hrtimer *),
+				     clockid_t clock, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+/* ---- delayed RAM disks: end ---- */
 
 /* ---- injectors (inject.c, inj_*.c): begin ---- */
 #include <linux/pagemap.h>

@@ -109,6 +109,11 @@ static int __init vmb_init(void)
 	if (ret)
 		goto err_accounting_exit;
 
+	/* /dev/vmalock_disk0 and the disk/ directory. */
+	ret = vmb_disk_init();
+	if (ret)
+		goto err_swap_exit;
+
 	/* The folio_lock/ and migration/ injectors (their exit also undoes a
 	 * failed init).
 	 */
@@ -122,6 +127,9 @@ static int __init vmb_init(void)
 err_inject_exit:
 	vmb_remove_files();
 	vmb_inject_exit();
+	vmb_disk_exit();
+err_swap_exit:
+	vmb_remove_files();
 	vmb_swap_exit();
 err_accounting_exit:
 	vmb_remove_files();
@@ -138,6 +146,7 @@ static void __exit vmb_exit(void)
 {
 	vmb_remove_files();
 	vmb_inject_exit();
+	vmb_disk_exit();
 	vmb_swap_exit();
 	vmb_accounting_exit();
 	vmb_group_unregister(&vmb_group_root);

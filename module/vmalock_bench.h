@@ -38,6 +38,9 @@ void vmb_accounting_exit(void);
 /* swapdev.c: /dev/vmalock_swap0 and the swap/ directory. */
 int vmb_swap_init(void);
 void vmb_swap_exit(void);
+/* diskdev.c: /dev/vmalock_disk0 and the disk/ directory. */
+int vmb_disk_init(void);
+void vmb_disk_exit(void);
 
 /*
  * inject.c: the folio_lock/ and migration/ injectors. Call the exit after

@@ -31,6 +31,7 @@
 	X(userfaultfd_move, "UFFDIO_MOVE (6.8+)")                              \
 	X(transparent_hugepage, "THP and MADV_COLLAPSE")                       \
 	X(swap_device, "/dev/vmalock_swap0 and the swap/ directory")           \
+	X(disk_device, "/dev/vmalock_disk0 and the disk/ directory")           \
 	X(inject_folio_lock, "the folio_lock/ injector")                       \
 	X(inject_migration, "the migration/ injector (needs migrate_vma)")
 
@@ -97,6 +98,18 @@ enum vmb_fault_path {
 	X(delayed, "reads and writes completed late (a delay applied)")       \
 	X(inflight_max, "most delayed I/Os pending at once")                   \
 	X(errors, "I/Os failed (no memory, unsupported operation)")
+
+/*
+ * The file disk (disk/ directory, /dev/vmalock_disk0): the same delayed
+ * RAM disk as the swap device, made to carry a filesystem. Its size is
+ * the module parameter disk_mb. disk/ has the knobs of swap/ (scope:
+ * VMB_SWAP_SCOPES), and disk/stats the lines of swap/stats
+ * (VMB_SWAP_STATS); only what sync_io means differs (docs/disk.md).
+ */
+#define VMB_DISK_DIR "disk"
+#define VMB_DISK_DEV "/dev/vmalock_disk0"
+#define VMB_DISK_MB_DEFAULT 256		/* disk_mb when not given */
+#define VMB_DISK_MB_MAX (64U << 10)	/* 64 GiB: pages are allocated on write */
 
 /* ---- injectors (inject.c, inj_*.c): begin ---- */
 /* Directories of the two injectors; their knobs are in docs/injectors.md. */

@@ -10,14 +10,10 @@
 #include <sys/swap.h>
 #include <unistd.h>
 
+#include "libdisk.h"
 #include "libinj.h"
 #include "libswap.h"
 #include "libvmb.h"
-
-#define VMB_SWAP_STAT_NAME(name, ...) #name,
-static const char *const swap_stat_names[VMB_SWAP_NR_STATS] = {
-	VMB_SWAP_STATS(VMB_SWAP_STAT_NAME)
-};
 
 int vmb_file_read(const char *path, char *buf, size_t size)
 {
@@ -78,47 +74,20 @@ int vmb_swap_env_restore(const struct vmb_swap_env *e)
 	return ret;
 }
 
+/* swap/ is one of the delayed disks: libdisk.c reads and sets them all. */
 int vmb_swap_read_stats(struct vmb_swap_stats *s)
 {
-	char buf[1024], *line, *save, name[64];
-	unsigned int i = 0;
-	uint64_t v;
-	int ret;
-
-	ret = vmb_read("swap/stats", buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), i++) {
-		if (i >= VMB_SWAP_NR_STATS ||
-		    sscanf(line, "%63s %" SCNu64, name, &v) != 2 ||
-		    strcmp(name, swap_stat_names[i]))
-			return -EPROTO;
-		s->v[i] = v;
-	}
-	return i == VMB_SWAP_NR_STATS ? 0 : -EPROTO;
+	return vmb_rdisk_read_stats("swap", s);
 }
 
 int vmb_swap_set(const char *knob, uint64_t v)
 {
-	char rel[64];
-
-	snprintf(rel, sizeof(rel), "swap/%s", knob);
-	return vmb_write_u64(rel, v);
+	return vmb_rdisk_set("swap", knob, v);
 }
 
 int vmb_swap_disarm(void)
 {
-	int ret = 0, r;
-
-	r = vmb_write("swap/read_delay_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/write_delay_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/jitter_us", "0");
-	ret = ret ?: r;
-	r = vmb_write("swap/scope", "all");
-	return ret ?: r;
+	return vmb_rdisk_disarm("swap");
 }
 
 /*

@@ -9,7 +9,8 @@
  * faults the range too), munmap()s or mremap()s the range mid-hold, is
  * replaced in target/pid mid-hold, and the module is removed mid-hold.
  * The swap device gets a swapoff while delayed I/O is in flight and the
- * process doing the I/O is SIGKILLed.
+ * process doing the I/O is SIGKILLed; the file disk, a SIGKILL of a
+ * target waiting on delayed reads, then an unmount.
  *
  * The target is a child sharing the range with the test process (the
  * same MAP_SHARED memfd or ramfs file, or for anon the pages fork left
@@ -49,6 +50,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libdisk.h"
 #include "libinj.h"
 #include "libswap.h"
 #include "libvmb.h"
@@ -1277,6 +1279,177 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 	check_clean(_metadata, &self->m, &self->c);
 }
 
+/* ---- the file disk: a SIGKILL in a delayed read, then umount ---- */
+
+#define DISK_NPAGES 1024UL
+#define DISK_FILE "kill"
+#define DISK_SEED UINT64_C(0xd15c0)
+
+FIXTURE(diskkill) {
+	struct target t;
+	struct counts c;
+	bool ready, mounted;
+};
+
+FIXTURE_VARIANT(diskkill) {
+	bool sync_io;
+};
+
+FIXTURE_VARIANT_ADD(diskkill, async) {
+	.sync_io = false,
+};
+
+FIXTURE_VARIANT_ADD(diskkill, sync) {
+	.sync_io = true,
+};
+
+FIXTURE_SETUP(diskkill)
+{
+	const char *why;
+	int ret;
+
+	memset(self, 0, sizeof(*self));
+	why = vmb_disk_unusable();
+	if (why)
+		SKIP(return, "%s", why);
+	self->ready = true;
+	ret = vmb_disk_prepare(variant->sync_io);
+	if (ret == -ENODEV)
+		SKIP(return, "no ext4 in this kernel (CONFIG_EXT4_FS)");
+	ASSERT_EQ(0, ret) TH_LOG("mkfs.ext4 and mount of %s: %s",
+				 VMB_DISK_DEV, strerror(-ret));
+	self->mounted = true;
+	ASSERT_EQ(0, vmb_disk_write_file(DISK_FILE, DISK_NPAGES, DISK_SEED));
+}
+
+FIXTURE_TEARDOWN(diskkill)
+{
+	if (self->t.pid)
+		target_kill(&self->t, SLACK_MS, NULL);
+	if (!self->ready)
+		return;
+	if (!vmb_loaded()) {
+		vmb_rdisk_disarm(VMB_DISK_DIR);
+		vmb_set_target(0);
+		if (self->mounted)
+			vmb_disk_umount();
+		vmb_rdisk_set(VMB_DISK_DIR, "sync_io", 0);
+	}
+	log_counts(_metadata, &self->c, variant->sync_io ? "diskkill.sync" :
+		   "diskkill.async");
+}
+
+/*
+ * A target for diskkill: maps the file with readahead off and reads
+ * random pages of it, dropping them from the page cache every 64 pages,
+ * so that its faults are major and wait on the disk. Answers READY once
+ * mapped, and 'e' (then exits) if a page reads back wrong.
+ */
+static void __attribute__((noreturn)) disk_reader(int rep)
+{
+	size_t psize = vmb_page_size(), len = DISK_NPAGES * psize, i, n;
+	struct reply r = { .tag = READY };
+	unsigned int seed = 1;
+	char path[128];
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", VMB_DISK_MNT, DISK_FILE);
+	fd = open(path, O_RDONLY);
+	p = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED || madvise(p, len, MADV_RANDOM) ||
+	    write(rep, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+	r.tag = 'e';
+	for (;;) {
+		for (n = 0; n < 64; n++) {
+			i = rand_r(&seed) % DISK_NPAGES;
+			if (vmb_pattern_match(p + i * psize, psize, i * psize / 8,
+					      DISK_SEED) != psize) {
+				r.bad = i + 1;
+				_exit(write(rep, &r, sizeof(r)) != sizeof(r));
+			}
+		}
+		madvise(p, len, MADV_DONTNEED);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
+}
+
+/*
+ * The target reads the file through delayed reads (its own, scope
+ * target) and is SIGKILLed in the middle: it dies, the filesystem then
+ * unmounts, nothing holds the module any more, e2fsck finds it clean and
+ * every byte of the file is intact after a new mount.
+ */
+TEST_F_TIMEOUT(diskkill, sigkill_in_read, 90)
+{
+	const uint64_t rd_us = 2000;
+	struct vmb_swap_stats a, b;
+	uint64_t died, t0, umount_ns;
+	int rep[2], i, ret;
+	struct reply r;
+	long refcnt, good;
+	pid_t self_pid = getpid();
+
+	ASSERT_EQ(0, pipe(rep));
+	self->t.pid = fork();
+	ASSERT_LE(0, self->t.pid);
+	if (!self->t.pid) {
+		die_with_parent(self_pid);
+		close(rep[0]);
+		disk_reader(rep[1]);
+	}
+	close(rep[1]);
+	self->t.rep = rep[0];
+	self->t.cmd = -1;
+	ASSERT_EQ(0, target_reply(&self->t, READY, SLACK_MS, &r));
+	ASSERT_EQ(0, vmb_set_target(self->t.pid));
+	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target"));
+	ASSERT_EQ(0, vmb_rdisk_set(VMB_DISK_DIR, "read_delay_us", rd_us));
+	ASSERT_EQ(0, vmb_rdisk_set(VMB_DISK_DIR, "jitter_us", rd_us / 2));
+	ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &a));
+	/* Kill once reads are really under way: at most 10 s. */
+	for (i = 0; i < 2000; i++) {
+		ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &b));
+		if (b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed] >= 64)
+			break;
+		usleep(5000);
+	}
+	EXPECT_EQ(-ETIMEDOUT, target_reply(&self->t, 'e', 1, &r))
+		TH_LOG("the target read page %d wrong", r.bad - 1);
+	ASSERT_EQ(0, target_kill(&self->t, SLACK_MS, &died))
+		TH_LOG("the target did not die");
+	self->c.cases++;
+	ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &b));
+	ASSERT_EQ(0, vmb_set_target(0));
+	ASSERT_EQ(0, vmb_rdisk_disarm(VMB_DISK_DIR));
+
+	t0 = vmb_now_ns();
+	ret = vmb_disk_umount();
+	umount_ns = vmb_now_ns() - t0;
+	ASSERT_EQ(0, ret) TH_LOG("umount after the kill: %s", strerror(-ret));
+	self->mounted = false;
+	self->c.cases++;
+	ASSERT_EQ(0, module_refcnt(&refcnt));
+	ASSERT_EQ(0, refcnt) TH_LOG("unmounted, and the module is still held");
+	ret = vmb_disk_fsck();
+	ASSERT_EQ(0, ret) TH_LOG("e2fsck -fn: %s", strerror(-ret));
+	ASSERT_EQ(0, vmb_disk_mount());
+	self->mounted = true;
+	good = vmb_disk_check_file(DISK_FILE, DISK_NPAGES, DISK_SEED);
+	ASSERT_EQ((long)(DISK_NPAGES * vmb_page_size()), good)
+		TH_LOG("first bad byte at offset %ld", good);
+	self->c.bytes += good;
+	TH_LOG("%s: target dead %" PRIu64 " ms after SIGKILL; disk reads +%" PRIu64 " delayed +%" PRIu64 "; umount %" PRIu64 " ms",
+	       variant->sync_io ? "sync" : "async", died / MS,
+	       b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads],
+	       b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed], umount_ns / MS);
+	/* Every read the target's faults caused was its own: delayed. */
+	EXPECT_EQ(b.v[VMB_SWAP_reads] - a.v[VMB_SWAP_reads],
+		  b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed]);
+	EXPECT_LE(64ULL, b.v[VMB_SWAP_delayed] - a.v[VMB_SWAP_delayed]);
+}
+
 /* ---- last: the module goes and comes back ---- */
 
 FIXTURE(reload) {
@@ -1293,6 +1466,7 @@ FIXTURE_SETUP(reload)
 	if (vmb_loaded())
 		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
 	vmb_swap_off();
+	vmb_disk_umount();
 	vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
 	vmb_inj_disarm(VMB_INJ_MIGRATION_DIR);
 	vmb_set_target(0);

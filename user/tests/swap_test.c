@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "libdisk.h"
 #include "libinj.h"
 #include "libswap.h"
 #include "libvmb.h"
@@ -623,7 +624,7 @@ TEST_F(swap, delay_accuracy)
 		size_t npages;
 	} cases[] = { { 1000, 61 }, { 10000, 21 } };
 	const uint64_t base_us = 100;
-	int64_t late_base, late[2], expect;
+	int64_t late_base, late[2];
 	uint64_t base, med[2];
 	double err[2], worst_late = 0;
 	unsigned int i;
@@ -644,9 +645,8 @@ TEST_F(swap, delay_accuracy)
 		 * the difference must be the difference of the delays, plus
 		 * whatever the platform's timers add beyond it.
 		 */
-		expect = (int64_t)base + (int64_t)(cases[i].us - base_us) * 1000 +
-			 (late[i] - late_base);
-		err[i] = ((double)med[i] - expect) / (cases[i].us * 1e3);
+		err[i] = vmb_delay_error(cases[i].us, med[i], late[i], base_us,
+					 base, late_base);
 		if ((double)late[i] / (cases[i].us * 1e3) > worst_late)
 			worst_late = (double)late[i] / (cases[i].us * 1e3);
 		TH_LOG("%s: delay %" PRIu64 " us: median fault %.1f us (at %" PRIu64 " us: %.1f us); nanosleep late by %.1f us (%.1f us at %" PRIu64 " us); error %+.2f%%",
