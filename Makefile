@@ -5,6 +5,8 @@
 #   make check   set up, run every host check and the in-VM tests on 6.12 and 6.1
 # The kernel A/B report (also sets up what it needs):
 #   make ab      6.1, 6.12, and 6.12 with the VMA lock off; report.md + plots
+#   make ab-seeds  one pair of kernels per seed (plain vs patched 6.12,
+#                built and cached on first use: slow), A/B of each pair
 # Building blocks:
 #   make setup         install packages and test kernels (scripts/setup)
 #   make all           the tool and the in-VM tests (user/)
@@ -12,6 +14,8 @@
 #   make dkms-install  register with DKMS, build for every installed kernel
 #   make check-host    only the host-side checks
 #   make check-debug   the in-VM suite on a lockdep + KASAN kernel (built once)
+#   make newest        fetch Debian's newest kernel (sid) into build/newest/
+#   make check-newest  the host checks and in-VM suite on Debian's newest kernel
 #   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
 #
@@ -48,7 +52,8 @@ HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
-	bench ab check check-debug check-host clean help
+	bench ab ab-seeds check check-debug check-host newest check-newest \
+	clean help
 
 all: tool tests
 
@@ -102,6 +107,19 @@ ab: setup
 
 check: setup
 	scripts/check --kernels $(CHECK_KERNELS)
+
+# Each seed on its own pair of kernels (scripts/patches/pairs): kernels not
+# in the cache are built first (scripts/build-kernel, ccache).
+ab-seeds: setup
+	scripts/ab-seeds
+
+# Debian's newest kernel (sid), in a root of its own under build/newest/
+# (scripts/newest-kernel): never installed on the host.
+newest:
+	scripts/newest-kernel
+
+check-newest: setup newest
+	scripts/check --kernels newest
 
 # The whole in-VM suite on a lockdep + KASAN kernel built from
 # linux-source-6.12 (cached after the first build).

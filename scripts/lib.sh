@@ -46,15 +46,65 @@ vmb_is_tree() {
 	[ -d "$1" ] && [ -e "$1/arch/x86/boot/bzImage" ]
 }
 
-# "6.12", "6.1", an exact release or a kernel tree (any directory: DIR,
-# ./DIR, /path) -> the release, or an error naming what to do.
+# Debian's newest kernel (sid) lives in a root of its own, with the tools
+# its headers need (scripts/newest-kernel): "newest", its major.minor
+# ("7.2") or its release select it.
+VMB_NEWEST_ROOT=${VMB_NEWEST_ROOT:-$VMB_BUILD/newest/root}
+
+vmb_major_minor() {
+	echo "$1" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p'
+}
+
+# "newest", "X.Y" or an exact release -> the newest kernel's release, if
+# that is the one in the root; fails otherwise.
+vmb_newest_release() {
+	local rel
+	rel=$(cat "$VMB_NEWEST_ROOT/.vmb-release" 2>/dev/null) || return 1
+	case $1 in
+	newest | "$rel") echo "$rel" ;;
+	*) [ "$1" = "$(vmb_major_minor "$rel")" ] && echo "$rel" ;;
+	esac
+}
+
+# Run a command in the newest kernel's root, with /proc (objtool, dkms)
+# mounted in a mount namespace of its own: nothing stays mounted on the
+# host, whatever happens.
+vmb_in_newest_root() {
+	# shellcheck disable=SC2016 # $0 and $@ are the inner sh's
+	unshare --mount --propagation private -- sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' \
+		"$VMB_NEWEST_ROOT" "$@"
+}
+
+# Where a release's /boot and /lib/modules are: the host's /, or the
+# newest kernel's root.
+vmb_kernel_sysroot() {
+	if vmb_newest_release "$1" >/dev/null; then
+		echo "$VMB_NEWEST_ROOT"
+	else
+		echo /
+	fi
+}
+
+# "6.12", "6.1", "newest" or "7.2", an exact release or a kernel tree (any
+# directory: DIR, ./DIR, /path) -> the release, or an error naming what
+# to do.
 vmb_resolve_kernel() {
 	local k=$1 rel
+	if rel=$(vmb_newest_release "$k"); then
+		echo "$rel"
+		return
+	fi
 	case $k in
 	6.12 | 6.1)
 		rel=$(vmb_installed_release "$k") ||
 			die "no Debian $k kernel with headers is installed: run scripts/setup"
 		echo "$rel"
+		;;
+	newest | [1-9].[0-9] | [1-9].[0-9][0-9])
+		die "--kernel $k: Debian's newest kernel is not set up$(
+			[ -s "$VMB_NEWEST_ROOT/.vmb-release" ] &&
+				echo " (the root has $(cat "$VMB_NEWEST_ROOT/.vmb-release"))"): run scripts/newest-kernel"
 		;;
 	*)
 		if [ -d "$k" ]; then
@@ -99,10 +149,12 @@ vmb_kernel_builddir() {
 }
 
 vmb_kernel_image() {
+	local rel
 	if vmb_is_tree "$1"; then
 		echo "$(cd "$1" && pwd)/arch/x86/boot/bzImage"
 	else
-		echo "/boot/vmlinuz-$(vmb_resolve_kernel "$1")"
+		rel=$(vmb_resolve_kernel "$1") || return 1
+		echo "$(vmb_kernel_sysroot "$rel" | sed 's|/$||')/boot/vmlinuz-$rel"
 	fi
 }
 
