@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --trace: the run wrapped in 'trace-cmd record -e vmalock_bench -e
- * mmap_lock', started before the first scenario and stopped with SIGINT
- * after the last. Then 'trace-cmd report' is read back (trace-cmd is
+ * --trace: the run wrapped in 'trace-cmd record -C global -e
+ * vmalock_bench -e mmap_lock', started before the first scenario and
+ * stopped with SIGINT after the last. Then 'trace-cmd report' is read back (trace-cmd is
  * exec'd directly, never through a shell) for a short summary:
  *
  *  - mmap_lock waits by role: per thread, the time from
@@ -92,6 +92,13 @@ int vmb_trace_start(const char *file, pid_t *pid)
 
 	argv[n++] = "trace-cmd";
 	argv[n++] = "record";
+	/*
+	 * A wait is timed from two events of one thread, which may be on
+	 * two CPUs (it slept): the global clock agrees between CPUs, the
+	 * default (local) one is not promised to.
+	 */
+	argv[n++] = "-C";
+	argv[n++] = "global";
 	if (have_events("vmalock_bench")) {
 		argv[n++] = "-e";
 		argv[n++] = "vmalock_bench";
@@ -100,7 +107,7 @@ int vmb_trace_start(const char *file, pid_t *pid)
 		argv[n++] = "-e";
 		argv[n++] = "mmap_lock";
 	}
-	if (n == 2)
+	if (n == 4)
 		return vmb_fail(-ENOENT,
 				"--trace: neither vmalock_bench nor mmap_lock events exist (mount tracefs on /sys/kernel/tracing, load the module)");
 	argv[n++] = "-o";

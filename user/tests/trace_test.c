@@ -34,14 +34,13 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* 1 when tracefs shows the event enabled, i.e. trace-cmd is recording. */
-static int event_enabled(const char *sys)
+/* 1 when the tracefs file (events/SYS/enable, tracing_on) reads non-0. */
+static int tracefs_on(const char *file)
 {
 	char path[128], c = '0';
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/enable",
-		 sys);
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
@@ -49,6 +48,30 @@ static int event_enabled(const char *sys)
 		c = '0';
 	close(fd);
 	return c != '0';
+}
+
+/* Write VAL to a tracefs file: 0 or -errno. */
+static int tracefs_write(const char *file, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int event_enabled(const char *sys)
+{
+	char file[96];
+
+	snprintf(file, sizeof(file), "events/%s/enable", sys);
+	return tracefs_on(file);
 }
 
 static pid_t start_record(void)
@@ -59,9 +82,14 @@ static pid_t start_record(void)
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, 1);
-		execl(TRACE_CMD, "trace-cmd", "record", "-q", "-e",
-		      "vmalock_bench", "-e", "mmap_lock", "-o", TRACE_DAT,
-		      (char *)NULL);
+		/*
+		 * The global clock: these tests order events of two CPUs
+		 * by their timestamps, and the default (local) clock is
+		 * per CPU, not promised to agree between them.
+		 */
+		execl(TRACE_CMD, "trace-cmd", "record", "-q", "-C", "global",
+		      "-e", "vmalock_bench", "-e", "mmap_lock", "-o",
+		      TRACE_DAT, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -101,6 +129,7 @@ static int report(char *buf, size_t size)
 
 FIXTURE(trace) {
 	pid_t rec;
+	int tracing_on;
 	char *out;
 };
 
@@ -108,6 +137,7 @@ FIXTURE_SETUP(trace)
 {
 	self->rec = 0;
 	self->out = NULL;
+	self->tracing_on = tracefs_on("tracing_on");
 	if (vmb_loaded())
 		SKIP(return, "vmalock_bench is not loaded");
 	if (access(TRACE_CMD, X_OK))
@@ -123,10 +153,24 @@ FIXTURE_SETUP(trace)
 
 FIXTURE_TEARDOWN(trace)
 {
+	int i;
+
 	if (self->rec > 0) {
-		kill(self->rec, SIGKILL);
-		waitpid(self->rec, NULL, 0);
+		/*
+		 * SIGINT first: trace-cmd then stops its per-CPU readers
+		 * (SIGKILL would leave them reading, stealing the next
+		 * test's events) and puts tracefs back as it found it.
+		 */
+		kill(self->rec, SIGINT);
+		for (i = 0; i < 100 && !waitpid(self->rec, NULL, WNOHANG); i++)
+			sleep_ms(100);
+		if (i == 100) {
+			kill(self->rec, SIGKILL);
+			waitpid(self->rec, NULL, 0);
+		}
 	}
+	if (self->tracing_on >= 0)
+		tracefs_write("tracing_on", self->tracing_on ? "1" : "0");
 	vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
 	vmb_inj_disarm(VMB_INJ_MIGRATION_DIR);
 	vmb_set_target(0);
@@ -134,24 +178,35 @@ FIXTURE_TEARDOWN(trace)
 	free(self->out);
 }
 
-/* trace-cmd record, running: 0, or -ETIMEDOUT (20 s under TCG). */
+/*
+ * trace-cmd record, recording: 0, -errno, or -ETIMEDOUT (20 s under
+ * TCG). trace-cmd turns tracing_on off (and clears the buffers), enables
+ * the events, starts a reader per CPU and only then turns tracing_on back
+ * on: an event before that is dropped. So wait for both. From every event
+ * and tracing_on off (a trace-cmd that was killed may have left them on),
+ * both on can only be trace-cmd's doing.
+ */
 static int record(struct _test_data_trace *self)
 {
-	int i;
+	int i, ret;
 
+	ret = tracefs_write("events/enable", "0");
+	if (!ret)
+		ret = tracefs_write("tracing_on", "0");
+	if (ret)
+		return ret;
 	self->rec = start_record();
 	if (self->rec <= 0)
 		return -ECHILD;
 	for (i = 0; i < 400; i++) {
 		if (event_enabled("vmalock_bench") == 1 &&
-		    event_enabled("mmap_lock") == 1)
+		    event_enabled("mmap_lock") == 1 &&
+		    tracefs_on("tracing_on") == 1)
 			break;
 		sleep_ms(50);
 	}
 	if (i == 400)
 		return -ETIMEDOUT;
-	/* It enables the events before it resets and reads the buffers. */
-	sleep_ms(1000);
 	return 0;
 }
 
@@ -228,6 +283,12 @@ static const struct {
 };
 
 #define HOLDS 2
+/*
+ * Long enough that the test sees each hold before it ends even when a
+ * loaded host leaves the VM without a CPU for a while: at 50 ms, 1 run
+ * in 20 on 6.1 missed one ("wait_holding ... -ENOENT").
+ */
+#define HOLD_US 200000
 #define INJ_PAGES 4
 
 /*
@@ -264,7 +325,7 @@ TEST_F(trace, injections_bracket_faults)
 				ASSERT_EQ(0, madvise(m[c].mem + page, page,
 						     MADV_DONTNEED));
 			ASSERT_EQ(0, vmb_inj_setup(inj, m[c].mem, m[c].len,
-						   50000, 0, 1));
+						   HOLD_US, 0, 1));
 			ASSERT_EQ(0, vmb_inj_arm(inj));
 			ASSERT_EQ(0, vmb_inj_wait_holding(inj, 5000, &start));
 			(void)*(volatile char *)(m[c].mem + page);
