@@ -29,19 +29,30 @@ KERNEL ?= 6.12
 CHECK_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),6.12,6.1)
 
 CC ?= gcc
+AR ?= ar
 CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
-	-Imodule -I$(BUILD)/ksft -DVMB_VERSION='"$(VERSION)"'
+	-Iuser -Imodule -I$(BUILD)/ksft -DVMB_VERSION='"$(VERSION)"'
 # Static binaries: the VM's initramfs has busybox and little else.
 LDFLAGS_STATIC := -static -pthread
 LDLIBS := -lm
 
+# user/lib: the module's interface, one library for the tool, the in-VM
+# tests and the host tests (README, "map of the code").
+LIB := $(BUILD)/user/libvmb.a
+LIB_SRCS := $(sort $(wildcard user/lib/*.c))
+LIB_OBJS := $(LIB_SRCS:user/%.c=$(BUILD)/user/%.o)
+UAPI := module/vmalock_bench_uapi.h
+LIB_HDRS := $(wildcard user/lib/*.h) $(UAPI)
+
+# The tool: the in-VM runner (user/run) and the host-side analysis
+# (user/report), one binary.
 TOOL := user/vmalock-bench
-TOOL_SRCS := $(sort $(wildcard user/*.c))
-TOOL_HDRS := $(wildcard user/*.h) module/vmalock_bench_uapi.h
-# In-VM tests: one binary per user/tests/*_test.c, linked with the helpers
-# in user/tests/lib*.c.
+TOOL_SRCS := $(sort $(wildcard user/run/*.c user/report/*.c))
+TOOL_HDRS := $(wildcard user/run/*.h user/report/*.h) $(LIB_HDRS)
+# In-VM tests: one binary per user/tests/*_test.c, linked with the other
+# user/tests/*.c (what tests share beyond the library) and the library.
 TEST_SRCS := $(sort $(wildcard user/tests/*_test.c))
-TEST_LIBS := $(sort $(wildcard user/tests/lib*.c))
+TEST_HELPERS := $(filter-out $(TEST_SRCS),$(sort $(wildcard user/tests/*.c)))
 TESTS := $(TEST_SRCS:.c=)
 # Host-side tests of the tool (no kernel module needed).
 HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
@@ -63,9 +74,17 @@ ksft: $(BUILD)/ksft/kselftest_harness.h
 $(BUILD)/ksft/kselftest_harness.h:
 	scripts/ksrc-extract $(BUILD)/ksft
 
+$(BUILD)/user/%.o: user/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 tool: $(TOOL)
-$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
-	$(CC) $(CFLAGS_COMMON) -o $@ $(TOOL_SRCS) $(LDFLAGS_STATIC) $(LDLIBS)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(LIB)
+	$(CC) $(CFLAGS_COMMON) -o $@ $(TOOL_SRCS) $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
 # Tests at -O0: kselftest_harness.h (6.12) longjmp()s out of a failed
 # ASSERT into a wrapper whose non-volatile "pid_t child" gcc -O2 keeps in a
@@ -73,16 +92,16 @@ $(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
 # (a knob left armed, swap left on). At -O0 it lives in memory.
 CFLAGS_TESTS := $(CFLAGS_COMMON) -O0
 tests: $(TESTS)
-user/tests/%_test: user/tests/%_test.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
-		module/vmalock_bench_uapi.h $(BUILD)/ksft/kselftest_harness.h
-	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_LIBS) \
+user/tests/%_test: user/tests/%_test.c $(TEST_HELPERS) $(wildcard user/tests/*.h) \
+		$(LIB) $(LIB_HDRS) $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_HELPERS) $(LIB) \
 		$(LDFLAGS_STATIC) $(LDLIBS)
 
 hosttests: $(HTESTS)
-user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/main.c,$(TOOL_SRCS)) \
-		$(TOOL_HDRS) $(BUILD)/ksft/kselftest_harness.h
-	$(CC) $(CFLAGS_TESTS) -Iuser -o $@ $< \
-		$(filter-out user/main.c,$(TOOL_SRCS)) -pthread $(LDLIBS)
+user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TOOL_SRCS)) \
+		$(TOOL_HDRS) $(LIB) $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_TESTS) -o $@ $< \
+		$(filter-out user/run/main.c,$(TOOL_SRCS)) $(LIB) -pthread $(LDLIBS)
 
 # The module for one kernel (KERNEL=6.12, 6.1 or a release), with W=1, in
 # a private copy of the sources so that two kernels never share objects.
@@ -114,6 +133,7 @@ check-host:
 
 clean-user:
 	rm -f $(TOOL) $(TESTS) $(HTESTS)
+	rm -rf $(BUILD)/user
 
 clean: clean-user
 	rm -rf $(BUILD)

@@ -24,8 +24,8 @@
 #include "lib/clock.h"
 #include "lib/error.h"
 #include "report/plot.h"
-#include "report/report.h"
 #include "report/stats.h"
+#include "run/commands.h"
 #include "run/scenario.h"
 
 #define MAX_REP 1000

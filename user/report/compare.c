@@ -14,8 +14,8 @@
 
 #include "lib/base.h"
 #include "report/json.h"
-#include "report/report.h"
 #include "report/stats.h"
+#include "run/commands.h"
 
 struct metric_def {
 	const char *name;

@@ -13,7 +13,7 @@
 
 #include "lib/error.h"
 #include "report/plot.h"
-#include "report/report.h"
+#include "run/commands.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {

@@ -13,7 +13,6 @@
 #include "lib/error.h"
 #include "lib/parse.h"
 #include "lib/result.h"
-#include "report/report.h"
 #include "run/cli.h"
 #include "run/commands.h"
 #include "run/scenario.h"

@@ -153,6 +153,38 @@ void vmb_region_span(struct vmb_run *r, struct vmb_region *reg,
 	w->span.refill = vmb_refill_dontneed;
 }
 
+int vmb_region_map_file(struct vmb_run *r, struct vmb_region *reg,
+			const char *what)
+{
+	size_t off, page = (size_t)r->page;
+	char *buf;
+	int ret = 0;
+
+	buf = malloc(page);
+	if (!buf)
+		return vmb_fail(-ENOMEM, "%s: allocation", what);
+	memset(buf, 0x5a, page);
+	for (off = 0; off < reg->len && !ret; off += page) {
+		errno = 0;
+		if (pwrite(reg->fd, buf, page, (off_t)off) != (ssize_t)page)
+			ret = vmb_fail(errno ? -errno : -EIO,
+				       "%s: filling the file", what);
+	}
+	free(buf);
+	if (ret)
+		return ret;
+	reg->base = mmap(NULL, reg->len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 reg->fd, 0);
+	if (reg->base == MAP_FAILED) {
+		reg->base = NULL;
+		return vmb_fail(-errno, "%s: mmap of the file", what);
+	}
+	/* Small folios only: a fault per page, one folio per victim page. */
+	if (madvise(reg->base, reg->len, MADV_NOHUGEPAGE))
+		return vmb_fail(-errno, "%s: madvise(MADV_NOHUGEPAGE)", what);
+	return 0;
+}
+
 int vmb_refill_dontneed(struct vmb_run *r, struct vmb_worker *w)
 {
 	if (madvise(w->span.base, w->span.npages * (size_t)r->page,

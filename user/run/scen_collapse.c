@@ -151,10 +151,7 @@ static void collapse_cleanup(struct vmb_run *r)
 }
 
 const struct vmb_scen_ops vmb_collapse_ops = {
-	.priv_size = sizeof(struct collapse),
-	.prepare = collapse_prepare,
-	.victim = collapse_victim,
-	.injector = collapse_injector,
-	.disarm = collapse_disarm,
-	.cleanup = collapse_cleanup,
+	.priv_size = sizeof(struct collapse), .prepare = collapse_prepare,
+	.victim = collapse_victim, .injector = collapse_injector,
+	.disarm = collapse_disarm, .cleanup = collapse_cleanup,
 };

@@ -144,12 +144,10 @@ static int open_page_cache_file(struct vmb_run *r, const char *what)
 static int map_shared(struct vmb_run *r, struct inj *s, const char *what)
 {
 	struct vmb_region *reg = &s->reg;
-	size_t off, page = (size_t)r->page;
-	char *buf;
 	int ret;
 
 	reg->per = 1;
-	reg->len = (size_t)r->nvictims * page;
+	reg->len = (size_t)r->nvictims * (size_t)r->page;
 	if (r->sc->kind == VMB_INJECT_SHMEM) {
 		reg->fd = memfd_create("vmalock-bench", MFD_CLOEXEC);
 		if (reg->fd < 0)
@@ -162,27 +160,7 @@ static int map_shared(struct vmb_run *r, struct inj *s, const char *what)
 			return ret;
 		reg->fd = ret;
 	}
-	buf = malloc(page);
-	if (!buf)
-		return vmb_fail(-ENOMEM, "%s: allocation", what);
-	memset(buf, 0x5a, page);
-	for (off = 0; off < reg->len; off += page) {
-		if (pwrite(reg->fd, buf, page, (off_t)off) != (ssize_t)page) {
-			ret = errno ? -errno : -EIO;
-			free(buf);
-			return vmb_fail(ret, "%s: filling the file", what);
-		}
-	}
-	free(buf);
-	reg->base = mmap(NULL, reg->len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 reg->fd, 0);
-	if (reg->base == MAP_FAILED) {
-		reg->base = NULL;
-		return vmb_fail(-errno, "%s: mmap of the file", what);
-	}
-	/* Small folios only: one lock per victim page. */
-	madvise(reg->base, reg->len, MADV_NOHUGEPAGE);
-	return 0;
+	return vmb_region_map_file(r, reg, what);
 }
 
 static int inj_prepare(struct vmb_run *r)
@@ -364,11 +342,7 @@ static int inj_victim(struct vmb_run *r, struct vmb_worker *w)
 }
 
 const struct vmb_scen_ops vmb_inject_ops = {
-	.priv_size = sizeof(struct inj),
-	.prepare = inj_prepare,
-	.arm = inj_arm,
-	.victim = inj_victim,
-	.quiesce = inj_quiesce,
-	.disarm = inj_disarm,
-	.cleanup = inj_cleanup,
+	.priv_size = sizeof(struct inj), .prepare = inj_prepare,
+	.arm = inj_arm, .victim = inj_victim, .quiesce = inj_quiesce,
+	.disarm = inj_disarm, .cleanup = inj_cleanup,
 };

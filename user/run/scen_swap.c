@@ -280,11 +280,7 @@ static void swap_cleanup(struct vmb_run *r)
 }
 
 const struct vmb_scen_ops vmb_swapin_ops = {
-	.priv_size = sizeof(struct swp),
-	.prepare = swap_prepare,
-	.arm = swap_arm,
-	.victim = swap_victim,
-	.quiesce = swap_quiesce,
-	.disarm = swap_disarm,
-	.cleanup = swap_cleanup,
+	.priv_size = sizeof(struct swp), .prepare = swap_prepare,
+	.arm = swap_arm, .victim = swap_victim, .quiesce = swap_quiesce,
+	.disarm = swap_disarm, .cleanup = swap_cleanup,
 };

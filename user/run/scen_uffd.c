@@ -282,11 +282,8 @@ static void missing_cleanup(struct vmb_run *r)
 }
 
 const struct vmb_scen_ops vmb_uffd_missing_ops = {
-	.priv_size = sizeof(struct missing),
-	.prepare = missing_prepare,
-	.arm = missing_arm,
-	.victim = missing_victim,
-	.disarm = missing_disarm,
+	.priv_size = sizeof(struct missing), .prepare = missing_prepare,
+	.arm = missing_arm, .victim = missing_victim, .disarm = missing_disarm,
 	.cleanup = missing_cleanup,
 };
 
@@ -573,12 +570,8 @@ static void heap_cleanup(struct vmb_run *r)
 }
 
 const struct vmb_scen_ops vmb_uffd_move_ops = {
-	.priv_size = sizeof(struct heap),
-	.variants = move_variants,
-	.prepare = heap_prepare,
-	.arm = heap_arm,
-	.victim = heap_mutator,
-	.injector = heap_compactor,
-	.disarm = heap_disarm,
+	.priv_size = sizeof(struct heap), .variants = move_variants,
+	.prepare = heap_prepare, .arm = heap_arm, .victim = heap_mutator,
+	.injector = heap_compactor, .disarm = heap_disarm,
 	.cleanup = heap_cleanup,
 };

@@ -1,22 +1,15 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * The tests every injector must pass, once per mapping type. Included by
- * folio_lock_test.c and migration_test.c after they define:
- *
- *   INJ                    the injector's directory, "folio_lock"
- *   INJ_FEATURE            its line in features, "inject_folio_lock"
- *   inj_prepare(self, i)   make the next access to page i a fault that
- *                          meets the hold (0 or -errno)
- *   inj_meets(type)        whether such a fault exists for this type
- *   inj_check_path(...)    the counters a waiting fault must move
- *   inj_writer_waits(...)  whether an mmap() writer waits behind it
- *   inj_reset()            the injector's own knobs back to defaults
- *
- * Each TEST_F runs in its own child process, which is the target.
+ * What every injector must do, on every mapping type: each TEST_F runs
+ * once per FIXTURE_VARIANT, an injector (inj_ops.h: folio_lock/,
+ * migration/) crossed with a mapping (lib/map.h: anon, memfd, tmpfs,
+ * ramfs). A hold lasts what hold_us says and a fault in it waits it out,
+ * on the path the kernel takes; a fault outside does not wait; stats
+ * count what was held; the largest values work; every bad write gets its
+ * errno; munmap, mremap, the target's exit and rmmod during a hold; an
+ * mmap() writer (seed 001); racing writers. Each TEST_F runs in its own
+ * child process, which is the target.
  */
-#ifndef _INJ_TESTS_H
-#define _INJ_TESTS_H
-
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,81 +23,80 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "common.h"
+#include "inj_ops.h"
+#include "lib/clock.h"
+#include "lib/inj.h"
+#include "lib/map.h"
+#include "lib/module.h"
 
-#define NPAGES 16UL
-#define MS 1000000ULL
-#define US 1000ULL
 /* A fault that does not wait for the hold takes far less than this. */
 #define NO_WAIT_NS (50 * MS)
 
 #define S(s, name) ((s)->v[VMB_STAT_##name])
-#define C(f, name) ((f)->v[VMB_CTR_##name])
+#define C(f, name) ((f)->v[VMB_C_##name])
 
 FIXTURE(inj) {
-	struct vmb_map m;
-	long page;
-	int per_vma_lock;
-	int accounting;
+	struct inj_ctx c;
 };
 
 FIXTURE_VARIANT(inj) {
+	const struct inj_ops *inj;
 	enum vmb_map_type type;
 };
 
-FIXTURE_VARIANT_ADD(inj, anon) {
-	.type = VMB_MAP_ANON,
-};
+#define INJ_VARIANT(ops, map)                                                  \
+	FIXTURE_VARIANT_ADD(inj, ops##_##map) {                                \
+		.inj = &inj_##ops, .type = VMB_MAP_##map,                      \
+	}
 
-FIXTURE_VARIANT_ADD(inj, memfd) {
-	.type = VMB_MAP_MEMFD,
-};
-
-FIXTURE_VARIANT_ADD(inj, tmpfs) {
-	.type = VMB_MAP_TMPFS,
-};
-
-FIXTURE_VARIANT_ADD(inj, ramfs) {
-	.type = VMB_MAP_RAMFS,
-};
-
-static int inj_prepare(struct _test_data_inj *self, size_t i);
-static bool inj_meets(enum vmb_map_type type);
-static void inj_reset(void);
-static bool inj_writer_waits(struct _test_data_inj *self,
-			     enum vmb_map_type type);
-static void inj_check_path(struct __test_metadata *_metadata,
-			   struct _test_data_inj *self, enum vmb_map_type type,
-			   const struct vmb_faults *f);
+INJ_VARIANT(folio_lock, ANON);
+INJ_VARIANT(folio_lock, MEMFD);
+INJ_VARIANT(folio_lock, TMPFS);
+INJ_VARIANT(folio_lock, RAMFS);
+INJ_VARIANT(migration, ANON);
+INJ_VARIANT(migration, MEMFD);
+INJ_VARIANT(migration, TMPFS);
+INJ_VARIANT(migration, RAMFS);
 
 FIXTURE_SETUP(inj)
 {
-	int ret;
+	int ret = inj_ctx_setup(&self->c, variant->inj, variant->type);
 
-	if (vmb_loaded())
-		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
-	if (vmb_has_feature(INJ_FEATURE) != 1)
-		SKIP(return, "no %s in features", INJ_FEATURE);
-	self->page = vmb_page_size();
-	self->per_vma_lock = vmb_has_feature("per_vma_lock") == 1;
-	self->accounting = vmb_has_feature("fault_accounting") == 1;
-	ret = vmb_map_create(&self->m, variant->type, NPAGES);
-	if (ret == -ENODEV || ret == -EPERM)
-		SKIP(return, "cannot mount the filesystem: %s", strerror(-ret));
+	if (ret == 1)
+		SKIP(return, "%s", self->c.why);
 	ASSERT_EQ(0, ret);
-	vmb_map_fill(&self->m, 0, NPAGES);
-	ASSERT_EQ(0, vmb_set_target(getpid()));
-	ASSERT_EQ(0, vmb_inj_disarm(INJ));
-	inj_reset();
 }
 
 FIXTURE_TEARDOWN(inj)
 {
-	vmb_inj_disarm(INJ);
-	inj_reset();
-	vmb_set_target(0);
-	vmb_map_destroy(&self->m);
+	inj_ctx_teardown(&self->c);
+}
+
+/*
+ * The counters a fault that waited on the hold must move: it waited
+ * under its lock (no retry), or it dropped the lock, waited and retried.
+ */
+static void check_path(struct __test_metadata *_metadata,
+		       const struct inj_ctx *c, const struct vmb_faults *f)
+{
+	if (c->ops->wait[c->m.type] == INJ_RETRIES) {
+		/* filemap_fault(): dropped its lock to wait, retried. */
+		EXPECT_GE(C(f, retry), 1UL);
+		if (c->per_vma_lock) {
+			EXPECT_GE(C(f, vma_lock_retry), 1UL);
+		} else {
+			EXPECT_GE(C(f, mmap_lock_faults), 2UL);
+		}
+		return;
+	}
+	/* shmem_fault(), migration_entry_wait(): waited holding it. */
+	EXPECT_EQ(0UL, C(f, retry));
+	if (c->per_vma_lock) {
+		EXPECT_GE(C(f, vma_locked_done), 1UL);
+	} else {
+		EXPECT_GE(C(f, mmap_lock_faults), 1UL);
+	}
 }
 
 /*
@@ -115,34 +107,34 @@ FIXTURE_TEARDOWN(inj)
  * inside the hold; -errno on error.
  */
 static int hold_and_fault(struct __test_metadata *_metadata,
-			  struct _test_data_inj *self, uint64_t hold_us,
+			  struct inj_ctx *c, uint64_t hold_us,
 			  int64_t *late_ns, int64_t *wake_ns,
 			  struct vmb_inj_stats *st)
 {
 	uint64_t start, t0, t1, hold_end;
-	volatile char *p = self->m.mem + self->page;
+	volatile char *p = c->m.mem + c->page;
 	int ret;
 
-	ret = inj_prepare(self, 1);
+	ret = c->ops->prepare(&c->m, c->page, 1);
 	if (ret)
 		return ret;
-	ret = vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0, 1);
+	ret = vmb_inj_setup(c->inj, c->m.mem, c->m.len, hold_us, 0, 1);
 	if (!ret)
-		ret = vmb_inj_arm(INJ);
+		ret = vmb_inj_arm(c->inj);
 	if (!ret)
-		ret = vmb_inj_wait_holding(INJ, 5000, &start);
+		ret = vmb_inj_wait_holding(c->inj, 5000, &start);
 	if (ret == -ENOENT) {	/* over before the poll saw it */
-		ret = vmb_inj_wait_disarmed(INJ, 5000);
-		return ret ? ret : vmb_inj_read_stats(INJ, st);
+		ret = vmb_inj_wait_disarmed(c->inj, 5000);
+		return ret ? ret : vmb_inj_read_stats(c->inj, st);
 	}
 	if (ret)
 		return ret;
 	t0 = vmb_now_ns();
 	(void)*p;
 	t1 = vmb_now_ns();
-	ret = vmb_inj_wait_disarmed(INJ, 5000);
+	ret = vmb_inj_wait_disarmed(c->inj, 5000);
 	if (!ret)
-		ret = vmb_inj_read_stats(INJ, st);
+		ret = vmb_inj_read_stats(c->inj, st);
 	if (ret)
 		return ret;
 	hold_end = start + hold_us * US;
@@ -162,7 +154,7 @@ static int hold_and_fault(struct __test_metadata *_metadata,
  * a hold this way, so where one poll takes a good part of the hold (a
  * lockdep + KASAN kernel under TCG) no fault can be started inside it.
  */
-static uint64_t poll_cost_ns(void)
+static uint64_t poll_cost_ns(const char *inj)
 {
 	struct vmb_inj_stats st;
 	int64_t t[9];
@@ -171,7 +163,7 @@ static uint64_t poll_cost_ns(void)
 
 	for (i = 0; i < 9; i++) {
 		t0 = vmb_now_ns();
-		vmb_inj_read_stats(INJ, &st);
+		vmb_inj_read_stats(inj, &st);
 		t[i] = (int64_t)(vmb_now_ns() - t0);
 	}
 	qsort(t, 9, sizeof(t[0]), vmb_cmp_s64);
@@ -194,7 +186,7 @@ enum { HOLD_OFF, HOLD_OK, HOLD_SLOW_POLL, HOLD_SLOW_TIMERS };
  * VMB_STRICT_TIMING=1 in the environment (KVM).
  */
 static int hold_batch(struct __test_metadata *_metadata,
-		      struct _test_data_inj *self, uint64_t hold_us)
+		      struct inj_ctx *c, uint64_t hold_us)
 {
 	int64_t late[20], wake[20], held[20], slept[20], tol, excess;
 	const char *strict = getenv("VMB_STRICT_TIMING");
@@ -203,7 +195,7 @@ static int hold_batch(struct __test_metadata *_metadata,
 
 	/* Under TCG the poll may miss a 1 ms hold: try until 20 land. */
 	for (i = 0; i < 80 && n < 20; i++) {
-		ret = hold_and_fault(_metadata, self, hold_us, &late[n],
+		ret = hold_and_fault(_metadata, c, hold_us, &late[n],
 				     &wake[n], &st);
 		EXPECT_LE(0, ret) TH_LOG("hold %d: %s", i, strerror(-ret));
 		if (ret < 0)
@@ -216,9 +208,9 @@ static int hold_batch(struct __test_metadata *_metadata,
 		}
 		EXPECT_EQ(0, S(&st, errors));
 	}
-	if (n < 10 && poll_cost_ns() > hold_us * US / 4) {
+	if (n < 10 && poll_cost_ns(c->inj) > hold_us * US / 4) {
 		TH_LOG("only %d of %d faults began inside a %" PRIu64 " us hold: one stats poll takes %" PRIu64 " us here",
-		       n, i, hold_us, poll_cost_ns() / 1000);
+		       n, i, hold_us, poll_cost_ns(c->inj) / 1000);
 		return HOLD_SLOW_POLL;
 	}
 	EXPECT_GE(n, 10) TH_LOG("only %d of %d faults began inside the hold",
@@ -256,17 +248,17 @@ static int hold_batch(struct __test_metadata *_metadata,
 }
 
 static void hold_accuracy(struct __test_metadata *_metadata,
-			  struct _test_data_inj *self, enum vmb_map_type type,
-			  uint64_t hold_us)
+			  struct inj_ctx *c, uint64_t hold_us)
 {
 	int ret, tries = 0;
 
-	if (!inj_meets(type))
-		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
+	if (!inj_meets(c))
+		SKIP(return, "no fault on this mapping meets a %s hold",
+		     c->inj);
 	do {
 		if (tries)
 			TH_LOG("beyond 5%% of hold_us: a second batch");
-		ret = hold_batch(_metadata, self, hold_us);
+		ret = hold_batch(_metadata, c, hold_us);
 	} while (ret == HOLD_OFF && __test_passed(_metadata) && ++tries < 2);
 	if (!__test_passed(_metadata) || ret == HOLD_OK)
 		return;
@@ -281,66 +273,74 @@ static void hold_accuracy(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(inj, hold_1ms, 120)
 {
-	hold_accuracy(_metadata, self, variant->type, 1000);
+	struct inj_ctx *c = &self->c;
+
+	hold_accuracy(_metadata, c, 1000);
 }
 
 TEST_F_TIMEOUT(inj, hold_10ms, 120)
 {
-	hold_accuracy(_metadata, self, variant->type, 10000);
+	struct inj_ctx *c = &self->c;
+
+	hold_accuracy(_metadata, c, 10000);
 }
 
 /* The fault path the kernel takes for a fault that waits on the hold. */
 TEST_F_TIMEOUT(inj, fault_path, 60)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t start, hold_us = 100000;
-	volatile char *p = self->m.mem + self->page;
+	volatile char *p = c->m.mem + c->page;
 	struct vmb_faults f;
 	uint64_t t0, t1;
 
-	if (!inj_meets(variant->type))
-		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
-	if (!self->accounting)
+	if (!inj_meets(c))
+		SKIP(return, "no fault on this mapping meets a %s hold",
+		     c->inj);
+	if (!c->accounting)
 		SKIP(return, "no fault_accounting in features");
-	ASSERT_EQ(0, inj_prepare(self, 1));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us, 0,
+	ASSERT_EQ(0, c->ops->prepare(&c->m, c->page, 1));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, hold_us, 0,
 				   1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
 	ASSERT_EQ(0, vmb_reset());
 	t0 = vmb_now_ns();
 	(void)*p;
 	t1 = vmb_now_ns();
 	ASSERT_EQ(0, vmb_read_faults(&f));
-	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++)
+	for (unsigned int i = 0; i < VMB_C_NR; i++)
 		if (f.v[i])
 			TH_LOG("%s %" PRIu64, vmb_counter_names[i], f.v[i]);
 	ASSERT_LT(t0, start + hold_us * US) TH_LOG("polled too late");
 	EXPECT_GE(t1, start + hold_us * US);
 	EXPECT_GE(C(&f, faults), 1UL);
-	inj_check_path(_metadata, self, variant->type, &f);
+	check_path(_metadata, c, &f);
 }
 
 /* A fault outside the range does not wait. */
 TEST_F_TIMEOUT(inj, outside_no_wait, 60)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t start, hold_us = 500000, ns;
 	size_t half = NPAGES / 2;
 
-	ASSERT_EQ(0, inj_prepare(self, NPAGES - 1));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, half * self->page,
+	ASSERT_EQ(0, c->ops->prepare(&c->m, c->page, NPAGES - 1));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, half * c->page,
 				   hold_us, 0, 1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
-	ns = vmb_map_touch_ns(self->m.mem, NPAGES - 1);
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
+	ns = vmb_map_touch_ns(c->m.mem, NPAGES - 1);
 	EXPECT_LT(vmb_now_ns(), start + hold_us * US) TH_LOG("polled too late");
 	EXPECT_LT(ns, NO_WAIT_NS) TH_LOG("outside fault took %" PRIu64 " us",
 					 ns / 1000);
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
 }
 
 /* What a hold counts: present pages held, absent ones counted. */
 TEST_F_TIMEOUT(inj, stats_count, 60)
 {
+	struct inj_ctx *c = &self->c;
 	struct vmb_map m2;
 	struct vmb_inj_stats st;
 	size_t half = NPAGES / 2;
@@ -348,10 +348,10 @@ TEST_F_TIMEOUT(inj, stats_count, 60)
 	/* A second mapping of the same type, half of it populated. */
 	ASSERT_EQ(0, vmb_map_create(&m2, variant->type, NPAGES));
 	vmb_map_fill(&m2, 0, half);
-	ASSERT_EQ(0, vmb_inj_setup(INJ, m2.mem, m2.len, 1000, 0, 3));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 10000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, m2.mem, m2.len, 1000, 0, 3));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 10000));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	EXPECT_EQ(3, S(&st, holds));
 	EXPECT_EQ((int64_t)half, S(&st, folios_held));
 	EXPECT_EQ((int64_t)(NPAGES - half), S(&st, folios_absent));
@@ -362,66 +362,51 @@ TEST_F_TIMEOUT(inj, stats_count, 60)
 	vmb_map_destroy(&m2);
 }
 
-/*
- * One 1 ms hold over a new, filled mapping of type of the largest range,
- * VMB_LEN_MAX, with the injector's knobs as they are: its stats in *st,
- * and every byte checked after.
- */
-static void max_len_hold(struct __test_metadata *_metadata,
-			 struct _test_data_inj *self, enum vmb_map_type type,
-			 struct vmb_inj_stats *st)
-{
-	size_t npages = VMB_LEN_MAX / self->page;
-	struct vmb_map big;
-
-	ASSERT_EQ(0, vmb_map_create(&big, type, npages));
-	vmb_map_fill(&big, 0, npages);
-	ASSERT_EQ(0, vmb_inj_setup(INJ, big.mem, big.len, 1000, 0, 1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 120000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, st));
-	EXPECT_EQ(0UL, vmb_map_check(big.mem, 0, npages));
-	vmb_map_destroy(&big);
-}
-
 /* The largest range: VMB_LEN_MAX, every page held. */
 TEST_F_TIMEOUT(inj, max_len, 180)
 {
+	struct inj_ctx *c = &self->c;
 	struct vmb_inj_stats st;
+	const char *step;
+	size_t bad = 1;
 
 	if (variant->type != VMB_MAP_ANON && variant->type != VMB_MAP_MEMFD)
 		SKIP(return, "anon and memfd are enough");
-	max_len_hold(_metadata, self, variant->type, &st);
+	ASSERT_EQ(0, inj_max_len_hold(c, &st, &bad, &step)) TH_LOG("%s", step);
+	EXPECT_EQ(0UL, bad);
 	EXPECT_EQ(1, S(&st, holds));
-	EXPECT_EQ((int64_t)(VMB_LEN_MAX / self->page), S(&st, folios_held));
+	EXPECT_EQ((int64_t)(VMB_LEN_MAX / c->page), S(&st, folios_held));
 	EXPECT_EQ(0, S(&st, folios_absent));
 }
 
 /* Every bad write gets its errno, and the injector still works after. */
 TEST_F_TIMEOUT(inj, bad_writes, 60)
 {
+	struct inj_ctx *c = &self->c;
 	static const struct {
-		const char *knob, *val;
+		enum vmb_inj_knob knob;
+		const char *val;
 		int err;
 	} bad[] = {
-		{ "addr", "0x1001\n", EINVAL },
-		{ "addr", "zz\n", EINVAL },
-		{ "addr", "-1\n", EINVAL },
-		{ "len", "4097\n", EINVAL },
-		{ "len", "1\n", EINVAL },
-		{ "hold_us", "0\n", EINVAL },
-		{ "hold_us", "10000001\n", EINVAL },
-		{ "interval_us", "10000001\n", EINVAL },
-		{ "times", "0\n", EINVAL },
-		{ "times", "-2\n", EINVAL },
-		{ "times", "1000000001\n", EINVAL },
-		{ "times", "1x\n", EINVAL },
-		{ "enable", "2\n", EINVAL },
-		{ "enable", "yes\n", EINVAL },
-		{ "stats", "0\n", EACCES },
+		{ VMB_INJ_addr, "0x1001\n", EINVAL },
+		{ VMB_INJ_addr, "zz\n", EINVAL },
+		{ VMB_INJ_addr, "-1\n", EINVAL },
+		{ VMB_INJ_len, "4097\n", EINVAL },
+		{ VMB_INJ_len, "1\n", EINVAL },
+		{ VMB_INJ_hold_us, "0\n", EINVAL },
+		{ VMB_INJ_hold_us, "10000001\n", EINVAL },
+		{ VMB_INJ_interval_us, "10000001\n", EINVAL },
+		{ VMB_INJ_times, "0\n", EINVAL },
+		{ VMB_INJ_times, "-2\n", EINVAL },
+		{ VMB_INJ_times, "1000000001\n", EINVAL },
+		{ VMB_INJ_times, "1x\n", EINVAL },
+		{ VMB_INJ_enable, "2\n", EINVAL },
+		{ VMB_INJ_enable, "yes\n", EINVAL },
+		{ VMB_INJ_stats, "0\n", EACCES },
 	};
-	static const char *const busy[] = {
-		"addr", "len", "hold_us", "interval_us", "times",
+	static const enum vmb_inj_knob busy[] = {
+		VMB_INJ_addr, VMB_INJ_len, VMB_INJ_hold_us, VMB_INJ_interval_us,
+		VMB_INJ_times,
 	};
 	char val[64], *p;
 	struct vmb_inj_stats st;
@@ -429,56 +414,58 @@ TEST_F_TIMEOUT(inj, bad_writes, 60)
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		ret = vmb_inj_write(INJ, bad[i].knob, bad[i].val);
+		ret = vmb_inj_write(c->inj, bad[i].knob, bad[i].val);
 		EXPECT_EQ(-bad[i].err, ret)
-			TH_LOG("%s := %s", bad[i].knob, bad[i].val);
+			TH_LOG("%s := %s", vmb_inj_path(c->inj, bad[i].knob),
+			       bad[i].val);
 	}
-	snprintf(val, sizeof(val), "%lu\n", VMB_LEN_MAX + self->page);
-	EXPECT_EQ(-EINVAL, vmb_inj_write(INJ, "len", val));
+	snprintf(val, sizeof(val), "%lu\n", VMB_LEN_MAX + c->page);
+	EXPECT_EQ(-EINVAL, vmb_inj_write(c->inj, VMB_INJ_len, val));
 
 	/* Arming: no target, empty range, holes, two VMAs. */
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 1));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000, 0, 1));
 	ASSERT_EQ(0, vmb_set_target(0));
-	EXPECT_EQ(-ESRCH, vmb_inj_arm(INJ));
+	EXPECT_EQ(-ESRCH, vmb_inj_arm(c->inj));
 	ASSERT_EQ(0, vmb_set_target(getpid()));
-	ASSERT_EQ(0, vmb_inj_write(INJ, "len", "0\n"));
-	EXPECT_EQ(-EINVAL, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_write(c->inj, VMB_INJ_len, "0\n"));
+	EXPECT_EQ(-EINVAL, vmb_inj_arm(c->inj));
 
-	p = mmap(NULL, 3 * self->page, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, 3 * c->page, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, munmap(p + 2 * self->page, self->page));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, p + 2 * self->page, self->page, 1000,
+	ASSERT_EQ(0, munmap(p + 2 * c->page, c->page));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, p + 2 * c->page, c->page, 1000,
 				   0, 1));
-	EXPECT_EQ(-EFAULT, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, p, 3 * self->page, 1000, 0, 1));
-	EXPECT_EQ(-EFAULT, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, mprotect(p + self->page, self->page, PROT_READ));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, p, 2 * self->page, 1000, 0, 1));
-	EXPECT_EQ(-EINVAL, vmb_inj_arm(INJ));
-	munmap(p, 2 * self->page);
-	EXPECT_EQ(0, vmb_inj_armed(INJ));
+	EXPECT_EQ(-EFAULT, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, p, 3 * c->page, 1000, 0, 1));
+	EXPECT_EQ(-EFAULT, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, mprotect(p + c->page, c->page, PROT_READ));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, p, 2 * c->page, 1000, 0, 1));
+	EXPECT_EQ(-EINVAL, vmb_inj_arm(c->inj));
+	munmap(p, 2 * c->page);
+	EXPECT_EQ(0, vmb_inj_armed(c->inj));
 
 	/* Armed: the range and timing are fixed. */
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 1000,
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000, 1000,
 				   -1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	EXPECT_EQ(1, vmb_inj_armed(INJ));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	EXPECT_EQ(1, vmb_inj_armed(c->inj));
 	for (i = 0; i < ARRAY_SIZE(busy); i++) {
-		ASSERT_LT(0, vmb_inj_read(INJ, busy[i], val, sizeof(val)));
-		EXPECT_EQ(-EBUSY, vmb_inj_write(INJ, busy[i], val))
-			TH_LOG("%s := %s while armed", busy[i], val);
+		ASSERT_LT(0, vmb_inj_read(c->inj, busy[i], val, sizeof(val)));
+		EXPECT_EQ(-EBUSY, vmb_inj_write(c->inj, busy[i], val))
+			TH_LOG("%s := %s while armed",
+			       vmb_inj_path(c->inj, busy[i]), val);
 	}
-	EXPECT_EQ(-EBUSY, vmb_inj_arm(INJ));
-	EXPECT_EQ(0, vmb_inj_disarm(INJ));
-	EXPECT_EQ(0, vmb_inj_disarm(INJ));
-	EXPECT_EQ(0, vmb_inj_armed(INJ));
+	EXPECT_EQ(-EBUSY, vmb_inj_arm(c->inj));
+	EXPECT_EQ(0, vmb_inj_disarm(c->inj));
+	EXPECT_EQ(0, vmb_inj_disarm(c->inj));
+	EXPECT_EQ(0, vmb_inj_armed(c->inj));
 
 	/* Still works. */
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 2));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000, 0, 2));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 5000));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	EXPECT_EQ(2, S(&st, holds));
 	EXPECT_EQ((int64_t)NPAGES, S(&st, folios_held));
 	EXPECT_EQ(0, S(&st, errors));
@@ -486,23 +473,24 @@ TEST_F_TIMEOUT(inj, bad_writes, 60)
 
 /* Until disarmed, long holds back to back. */
 static void arm_long(struct __test_metadata *_metadata,
-		     struct _test_data_inj *self, uint64_t hold_us)
+		     struct inj_ctx *c, uint64_t hold_us)
 {
 	uint64_t start;
 
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, hold_us,
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, hold_us,
 				   1000, -1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
 }
 
 /* The injector disarms itself when the range goes away. */
-static void expect_gone(struct __test_metadata *_metadata, int err)
+static void expect_gone(struct __test_metadata *_metadata,
+			const struct inj_ctx *c, int err)
 {
 	struct vmb_inj_stats st;
 
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 15000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 15000));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	EXPECT_EQ(0, S(&st, holding));
 	if (err) {
 		EXPECT_EQ(1, S(&st, errors));
@@ -514,35 +502,38 @@ static void expect_gone(struct __test_metadata *_metadata, int err)
 
 TEST_F_TIMEOUT(inj, munmap_in_hold, 60)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t t0;
 
-	arm_long(_metadata, self, 2000000);
+	arm_long(_metadata, c, 2000000);
 	t0 = vmb_now_ns();
-	ASSERT_EQ(0, munmap(self->m.mem, self->m.len));
-	self->m.mem = NULL;
+	ASSERT_EQ(0, munmap(c->m.mem, c->m.len));
+	c->m.mem = NULL;
 	TH_LOG("munmap() took %" PRIu64 " us", (vmb_now_ns() - t0) / 1000);
-	expect_gone(_metadata, EFAULT);
+	expect_gone(_metadata, c, EFAULT);
 }
 
 TEST_F_TIMEOUT(inj, mremap_in_hold, 60)
 {
+	struct inj_ctx *c = &self->c;
 	char *to;
 
-	to = mmap(NULL, self->m.len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+	to = mmap(NULL, c->m.len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		  -1, 0);
 	ASSERT_NE(MAP_FAILED, to);
-	arm_long(_metadata, self, 2000000);
-	to = mremap(self->m.mem, self->m.len, self->m.len,
+	arm_long(_metadata, c, 2000000);
+	to = mremap(c->m.mem, c->m.len, c->m.len,
 		    MREMAP_MAYMOVE | MREMAP_FIXED, to);
 	ASSERT_NE(MAP_FAILED, to);
-	self->m.mem = to;
-	expect_gone(_metadata, EFAULT);
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+	c->m.mem = to;
+	expect_gone(_metadata, c, EFAULT);
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
 }
 
 /* The target, a child sharing our mapping or with its own, is killed. */
 TEST_F_TIMEOUT(inj, target_exits, 60)
 {
+	struct inj_ctx *c = &self->c;
 	int pfd[2], status;
 	uint64_t t0;
 	char *addr;
@@ -555,9 +546,9 @@ TEST_F_TIMEOUT(inj, target_exits, 60)
 		struct vmb_map m;
 
 		/* Its own mapping of the same kind, on our file if any. */
-		if (self->m.fd >= 0) {
-			addr = mmap(NULL, self->m.len, PROT_READ | PROT_WRITE,
-				    MAP_SHARED, self->m.fd, 0);
+		if (c->m.fd >= 0) {
+			addr = mmap(NULL, c->m.len, PROT_READ | PROT_WRITE,
+				    MAP_SHARED, c->m.fd, 0);
 		} else {
 			addr = vmb_map_create(&m, VMB_MAP_ANON, NPAGES) ?
 				       MAP_FAILED : m.mem;
@@ -573,17 +564,17 @@ TEST_F_TIMEOUT(inj, target_exits, 60)
 	ASSERT_EQ((ssize_t)sizeof(addr), read(pfd[0], &addr, sizeof(addr)));
 	ASSERT_NE(MAP_FAILED, addr);
 	ASSERT_EQ(0, vmb_set_target(pid));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, addr, self->m.len, 2000000, 1000, -1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &t0));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, addr, c->m.len, 2000000, 1000, -1));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &t0));
 	t0 = vmb_now_ns();
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	TH_LOG("the target took %" PRIu64 " us to die",
 	       (vmb_now_ns() - t0) / 1000);
-	expect_gone(_metadata, 0);
+	expect_gone(_metadata, c, 0);
 	/* Our own mapping, shared or not, is intact. */
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
 }
 
 struct toucher {
@@ -625,20 +616,22 @@ static void time_mmap(uint64_t *t0, uint64_t *t1)
  */
 TEST_F_TIMEOUT(inj, mmap_writer, 60)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t start, end, hold_us = 500000, a0, a1, w0, w1;
 	struct toucher t;
 	pthread_t th;
 	int trial;
 
-	if (!inj_meets(variant->type))
-		SKIP(return, "no fault on this mapping meets a %s hold", INJ);
+	if (!inj_meets(c))
+		SKIP(return, "no fault on this mapping meets a %s hold",
+		     c->inj);
 	for (trial = 0; trial < 3; trial++) {
-		t = (struct toucher){ .p = self->m.mem + self->page };
-		ASSERT_EQ(0, inj_prepare(self, 1));
-		ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len,
+		t = (struct toucher){ .p = c->m.mem + c->page };
+		ASSERT_EQ(0, c->ops->prepare(&c->m, c->page, 1));
+		ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len,
 					   hold_us, 0, 1));
-		ASSERT_EQ(0, vmb_inj_arm(INJ));
-		ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+		ASSERT_EQ(0, vmb_inj_arm(c->inj));
+		ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
 		end = start + hold_us * US;
 		time_mmap(&a0, &a1);
 		ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
@@ -646,7 +639,7 @@ TEST_F_TIMEOUT(inj, mmap_writer, 60)
 		usleep(50000);
 		time_mmap(&w0, &w1);
 		ASSERT_EQ(0, pthread_join(th, NULL));
-		ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
+		ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 5000));
 		TH_LOG("hold of %" PRIu64 " ms from 0: mmap() alone %" PRId64 "..%" PRId64 " ms, fault %" PRId64 "..%" PRId64 " ms, mmap() with the fault waiting %" PRId64 "..%" PRId64 " ms",
 		       hold_us / 1000, MS_SINCE(a0, start), MS_SINCE(a1, start),
 		       MS_SINCE(t.t0, start), MS_SINCE(t.t1, start),
@@ -664,7 +657,7 @@ TEST_F_TIMEOUT(inj, mmap_writer, 60)
 		SKIP(return, "this process was stalled past half a %" PRIu64 " ms hold 3 times: nothing to judge",
 		     hold_us / 1000);
 	EXPECT_GE(t.t1, end) TH_LOG("the fault did not wait the hold out");
-	if (inj_writer_waits(self, variant->type)) {
+	if (inj_writer_waits(c)) {
 		EXPECT_GE(w1, end) TH_LOG("mmap() did not wait for the fault");
 	} else {
 		EXPECT_LT(w1, end) TH_LOG("mmap() waited for the fault");
@@ -679,27 +672,28 @@ TEST_F_TIMEOUT(inj, mmap_writer, 60)
  */
 TEST_F_TIMEOUT(inj, max_values, 60)
 {
-	struct toucher t = { .p = self->m.mem + self->page };
+	struct inj_ctx *c = &self->c;
+	struct toucher t = { .p = c->m.mem + c->page };
 	struct vmb_inj_stats st;
 	uint64_t start, t0;
 	pthread_t th;
 
 	if (variant->type != VMB_MAP_MEMFD)
 		SKIP(return, "memfd is enough");
-	ASSERT_EQ(0, inj_prepare(self, 1));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len,
+	ASSERT_EQ(0, c->ops->prepare(&c->m, c->page, 1));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len,
 				   VMB_HOLD_US_MAX, VMB_INTERVAL_US_MAX,
 				   VMB_TIMES_MAX));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
 	ASSERT_EQ(0, pthread_create(&th, NULL, touch_thread, &t));
 	sleep(1);
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	EXPECT_EQ(1, S(&st, holding));
 	t0 = vmb_now_ns();
-	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	ASSERT_EQ(0, vmb_inj_disarm(c->inj));
 	ASSERT_EQ(0, pthread_join(th, NULL));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	TH_LOG("disarmed %" PRIu64 " ms into a %llu ms hold: the fault ended %" PRId64 " ms later; last_hold_us %" PRId64 " cut_short %" PRId64,
 	       (uint64_t)((t0 - start) / MS), VMB_HOLD_US_MAX / 1000,
 	       MS_SINCE(t.t1, t0), S(&st, last_hold_us), S(&st, cut_short));
@@ -712,33 +706,27 @@ TEST_F_TIMEOUT(inj, max_values, 60)
 	EXPECT_LT(S(&st, last_hold_us), (int64_t)VMB_HOLD_US_MAX);
 }
 
-static int run(const char *cmd)
-{
-	int status = system(cmd);
-
-	return status == -1 ? -errno : WIFEXITED(status) ?
-		WEXITSTATUS(status) : 128;
-}
-
 /* rmmod while armed, then load again. Runs once: not per mapping type. */
 TEST_F_TIMEOUT(inj, rmmod_armed, 60)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t t0;
 
 	if (variant->type != VMB_MAP_MEMFD)
 		SKIP(return, "once is enough (memfd)");
-	arm_long(_metadata, self, 2000000);
+	arm_long(_metadata, c, 2000000);
 	t0 = vmb_now_ns();
-	ASSERT_EQ(0, run("rmmod vmalock_bench"));
+	ASSERT_EQ(0, vmb_system("rmmod vmalock_bench"));
 	TH_LOG("rmmod took %" PRIu64 " us", (vmb_now_ns() - t0) / 1000);
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
-	ASSERT_EQ(0, run("modprobe vmalock_bench"));
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
+	ASSERT_EQ(0, vmb_system("modprobe vmalock_bench"));
 	ASSERT_EQ(0, vmb_loaded());
 	ASSERT_EQ(0, vmb_set_target(getpid()));
-	ASSERT_EQ(0, vmb_inj_armed(INJ));
+	ASSERT_EQ(0, vmb_inj_armed(c->inj));
 }
 
 struct racer {
+	const char *inj;
 	int id;
 	void *addr;
 	size_t len;
@@ -755,17 +743,17 @@ static void *race_thread(void *p)
 	for (i = 0; i < r->iters && !r->bad; i++) {
 		switch (r->id) {
 		case 0:
-			ret = vmb_inj_arm(INJ);
+			ret = vmb_inj_arm(r->inj);
 			if (!ret || ret == -EBUSY)
-				ret = vmb_inj_disarm(INJ);
+				ret = vmb_inj_disarm(r->inj);
 			break;
 		case 1:
-			ret = vmb_inj_setup(INJ, r->addr, r->len, 100, 100, -1);
+			ret = vmb_inj_setup(r->inj, r->addr, r->len, 100, 100, -1);
 			break;
 		default:
-			ret = vmb_inj_arm(INJ);
+			ret = vmb_inj_arm(r->inj);
 			if (!ret || ret == -EBUSY)
-				ret = vmb_inj_read(INJ, "stats", buf,
+				ret = vmb_inj_read(r->inj, VMB_INJ_stats, buf,
 						   sizeof(buf)) < 0 ? -EIO : 0;
 			break;
 		}
@@ -778,16 +766,17 @@ static void *race_thread(void *p)
 /* Three writers race on the knobs: only 0 or EBUSY, never a splat. */
 TEST_F_TIMEOUT(inj, racing_writers, 120)
 {
+	struct inj_ctx *c = &self->c;
 	struct racer r[3];
 	pthread_t t[3];
 	struct vmb_inj_stats st;
 	int i;
 
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 100, 100,
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 100, 100,
 				   -1));
 	for (i = 0; i < 3; i++) {
-		r[i] = (struct racer){ .id = i, .addr = self->m.mem,
-				       .len = self->m.len, .iters = 300 };
+		r[i] = (struct racer){ .inj = c->inj, .id = i, .addr = c->m.mem,
+				       .len = c->m.len, .iters = 300 };
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, race_thread, &r[i]));
 	}
 	for (i = 0; i < 3; i++) {
@@ -795,13 +784,13 @@ TEST_F_TIMEOUT(inj, racing_writers, 120)
 		EXPECT_EQ(0, r[i].bad) TH_LOG("racer %d: %s", i,
 					      strerror(-r[i].bad));
 	}
-	ASSERT_EQ(0, vmb_inj_disarm(INJ));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000, 0, 1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 5000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_disarm(c->inj));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000, 0, 1));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 5000));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	EXPECT_EQ(1, S(&st, holds));
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
 }
 
-#endif /* _INJ_TESTS_H */
+TEST_HARNESS_MAIN
