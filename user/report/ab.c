@@ -23,6 +23,7 @@
 #include "lib/base.h"
 #include "lib/clock.h"
 #include "lib/error.h"
+#include "report/ab.h"
 #include "report/plot.h"
 #include "report/stats.h"
 #include "run/commands.h"
@@ -32,20 +33,6 @@
 #define MAX_KEYS 256
 #define MIN_PHASE_S 0.01	/* shortest phase whose 0 ops/s is a value */
 
-/* The targets of the A/B issue; measured and reported, never asserted. */
-#define STALL_OK_X 1.5		/* with the VMA lock: within 1.5x of baseline */
-#define STALL_BAD_X 10.0	/* without: 10x or more worse */
-#define MOVE_RECYCLED_MAX 0.6	/* UFFDIO_MOVE/UFFDIO_COPY, recycled pages */
-#define HIT_ON_MIN 99.0		/* % of faults under the VMA lock */
-#define WALL_MAX_S 180.0	/* three configurations, default repeats */
-
-enum vma_mode { VMA_ON, VMA_FORCED_OFF, VMA_NONE, VMA_UNKNOWN };
-
-struct cfg {
-	struct vmb_loaded l;
-	char label[160];	/* major.minor or the release, " forced", " [N]" */
-	enum vma_mode vma;
-};
 
 /* A scenario (name, with its variant) and a thread count. */
 struct key {
@@ -53,13 +40,12 @@ struct key {
 	int threads;
 };
 
-enum kind { K_P50, K_P99, K_MAX, K_OPS, K_CTR, K_HIT, K_METRIC };
 enum unit { U_NS, U_OPS, U_PCT, U_NUM };
 
 struct row_def {
 	const char *label;
 	int role;
-	enum kind kind;
+	enum ab_kind kind;
 	int ctr;
 	enum unit unit;
 };
@@ -86,7 +72,7 @@ static const struct row_def rows[] = {
 };
 
 /* VMA-lock hit rate: faults that took the per-VMA lock first. */
-static double hit_pct(const uint64_t *c)
+double ab_hit_pct(const uint64_t *c)
 {
 	return 100.0 * (double)(c[VMB_C_vma_locked_done] +
 				c[VMB_C_vma_lock_retry]) /
@@ -106,7 +92,7 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 	case K_HIT:
 		if (!r->have_counters || !r->counters[VMB_C_faults])
 			return false;
-		*v = hit_pct(r->counters);
+		*v = ab_hit_pct(r->counters);
 		return true;
 	case K_METRIC:
 		for (i = 0; i < r->nmetrics; i++) {
@@ -133,7 +119,7 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 }
 
 /* Mean and spread over the repeats of one key in one configuration. */
-static void stat_of(const struct cfg *c, const char *sc, int threads,
+static void stat_of(const struct ab_cfg *c, const char *sc, int threads,
 		    const struct row_def *d, const char *metric,
 		    struct vmb_stat *s)
 {
@@ -152,8 +138,8 @@ static void stat_of(const struct cfg *c, const char *sc, int threads,
 	vmb_stats(x, n, s);
 }
 
-static struct vmb_stat get(const struct cfg *c, const char *sc, int threads,
-			   int role, enum kind kind)
+struct vmb_stat ab_get(const struct ab_cfg *c, const char *sc, int threads,
+			   int role, enum ab_kind kind)
 {
 	struct row_def d = { "", role, kind, 0, U_NUM };
 	struct vmb_stat s;
@@ -162,7 +148,7 @@ static struct vmb_stat get(const struct cfg *c, const char *sc, int threads,
 	return s;
 }
 
-static struct vmb_stat get_metric(const struct cfg *c, const char *sc,
+struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 				  int threads, const char *metric)
 {
 	struct row_def d = { "", 0, K_METRIC, 0, U_NUM };
@@ -173,7 +159,7 @@ static struct vmb_stat get_metric(const struct cfg *c, const char *sc,
 }
 
 /* The status of a key in a configuration: NULL when it ran. */
-static const char *why_not(const struct cfg *c, const char *sc, int threads,
+static const char *why_not(const struct ab_cfg *c, const char *sc, int threads,
 			   char *buf, size_t size)
 {
 	const struct vmb_result *other = NULL;
@@ -216,7 +202,7 @@ static const char *fmt_val(char *buf, size_t size, double v, enum unit u)
 }
 
 /* "1.23x*": b over a, marked by Welch's test over the repeats. */
-static const char *fmt_ratio(char *buf, size_t size,
+const char *ab_fmt_ratio(char *buf, size_t size,
 			     const struct vmb_stat *a,
 			     const struct vmb_stat *b)
 {
@@ -233,7 +219,7 @@ static const char *fmt_ratio(char *buf, size_t size,
 }
 
 /* Markdown table cells must not hold a '|' or a newline. */
-static void md_cell(FILE *f, const char *s)
+void ab_md_cell(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, f);
@@ -249,7 +235,7 @@ static int major_minor(const char *release, char *buf, size_t size)
 	return 0;
 }
 
-static void label_cfgs(struct cfg *c, int nc)
+static void label_cfgs(struct ab_cfg *c, int nc)
 {
 	char base[sizeof(c->l.release)];
 	bool full[VMB_MAX_FILES] = { false };
@@ -296,7 +282,7 @@ static void label_cfgs(struct cfg *c, int nc)
 			}
 }
 
-static const char *vma_desc(enum vma_mode m)
+static const char *vma_desc(enum ab_vma m)
 {
 	switch (m) {
 	case VMA_ON:
@@ -311,7 +297,7 @@ static const char *vma_desc(enum vma_mode m)
 }
 
 /* Labels of the configurations in a mode, "6.1 and 6.12 forced". */
-static const char *labels_of(const struct cfg *c, int nc, bool with_lock,
+const char *ab_labels_of(const struct ab_cfg *c, int nc, bool with_lock,
 			     char *buf, size_t size)
 {
 	size_t len = 0;
@@ -331,47 +317,8 @@ static const char *labels_of(const struct cfg *c, int nc, bool with_lock,
 	return n ? buf : "none";
 }
 
-/* ---- the summary ---- */
-
-struct verdict {
-	char why[1024];
-	size_t len;
-	int judged;
-};
-
-static void miss(struct verdict *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void miss(struct verdict *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (v->len >= sizeof(v->why))
-		return;
-	if (v->len)
-		v->len += (size_t)snprintf(v->why + v->len,
-					   sizeof(v->why) - v->len, "; ");
-	if (v->len >= sizeof(v->why))
-		return;
-	va_start(ap, fmt);
-	v->len += (size_t)vsnprintf(v->why + v->len, sizeof(v->why) - v->len,
-				    fmt, ap);
-	va_end(ap);
-}
-
-static void verdict_end(FILE *f, const struct verdict *v)
-{
-	if (!v->judged)
-		fputs(" **no verdict**: no configuration with a known VMA-lock state has this data.\n",
-		      f);
-	else if (!v->len)
-		fputs(" **Observed.**\n", f);
-	else
-		fprintf(f, " **Not observed**: %s.\n", v->why);
-}
-
 /* Thread counts a scenario ran with, in any configuration. */
-static int threads_of(const struct cfg *c, int nc, const char *sc, int *t,
+int ab_threads_of(const struct ab_cfg *c, int nc, const char *sc, int *t,
 		      int max)
 {
 	size_t k;
@@ -391,7 +338,7 @@ static int threads_of(const struct cfg *c, int nc, const char *sc, int *t,
 	return n;
 }
 
-static const char *fmt_hold(char *buf, size_t size, uint64_t us)
+const char *ab_fmt_hold(char *buf, size_t size, uint64_t us)
 {
 	if (us && !(us % 1000))
 		snprintf(buf, size, "%llu ms", (unsigned long long)us / 1000);
@@ -401,7 +348,7 @@ static const char *fmt_hold(char *buf, size_t size, uint64_t us)
 }
 
 /* The hold of the first configuration that ran the scenario. */
-static uint64_t hold_of(const struct cfg *c, int nc, const char *sc)
+uint64_t ab_hold_of(const struct ab_cfg *c, int nc, const char *sc)
 {
 	size_t k;
 	int i;
@@ -415,7 +362,7 @@ static uint64_t hold_of(const struct cfg *c, int nc, const char *sc)
 }
 
 /* The reason a key did not run, or alt when it did. */
-static const char *why_or(const struct cfg *c, const char *sc, int threads,
+const char *ab_why_or(const struct ab_cfg *c, const char *sc, int threads,
 			  char *buf, size_t size, const char *alt)
 {
 	const char *w = why_not(c, sc, threads, buf, size);
@@ -423,288 +370,9 @@ static const char *why_or(const struct cfg *c, const char *sc, int threads,
 	return w ? w : alt;
 }
 
-/*
- * Seed 001 (and the d065bd810b6d measurement): while one fault sleeps on a
- * held folio or slow swap I/O holding its lock, does an mmap()/munmap()
- * writer keep going, and do faults elsewhere? Each side is compared with
- * its own no-injection baseline of the same run.
- */
-static void seed001(FILE *f, const struct cfg *c, int nc, const char *sc,
-		    const char *what)
-{
-	char a[32], b[32], r[32], why[320], on[160], off[160];
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
-
-	nt = threads_of(c, nc, sc, t, VMB_MAX_THREADS_LIST);
-	for (j = 0; j < nt; j++) {
-		struct verdict v = { .len = 0 };
-		struct vmb_stat w0 = get(&c[0], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-
-		fprintf(f, "- **seed 001**, %s (`%s`, %d victim thread%s), during a %s hold: writer ops/s",
-			what, sc, t[j], t[j] == 1 ? "" : "s",
-			fmt_hold(a, sizeof(a), hold_of(c, nc, sc)));
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat w = get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-			struct vmb_stat wb = get(&c[i], sc, t[j], VMB_ROLE_WRITER_BASE,
-						 K_OPS);
-			double x = w.mean > 0 ? wb.mean / w.mean : INFINITY;
-
-			if (!w.n || !wb.n) {
-				fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
-					why_or(&c[i], sc, t[j], why, sizeof(why),
-					       "no writer"));
-				continue;
-			}
-			fprintf(f, "%s %s: %.0f (baseline %.0f, slowdown %.3gx)",
-				i ? "," : "", c[i].label, w.mean, wb.mean, x);
-			if (c[i].vma == VMA_ON && !(x <= STALL_OK_X))
-				miss(&v, "%s writer slowdown %.3gx (expected <= %.1fx)",
-				     c[i].label, x, STALL_OK_X);
-			if ((c[i].vma == VMA_NONE || c[i].vma == VMA_FORCED_OFF) &&
-			    !(x >= STALL_BAD_X))
-				miss(&v, "%s writer slowdown only %.3gx (expected >= %.0fx)",
-				     c[i].label, x, STALL_BAD_X);
-			v.judged |= c[i].vma != VMA_UNKNOWN;
-		}
-		for (i = 1; i < nc && w0.n; i++) {
-			struct vmb_stat w = get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-
-			if (w.n)
-				fprintf(f, "; %s / %s = %s", c[i].label, c[0].label,
-					fmt_ratio(r, sizeof(r), &w0, &w));
-		}
-		fputs(". Bystander p99", f);
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat by = get(&c[i], sc, t[j], VMB_ROLE_BYSTANDER, K_P99);
-			struct vmb_stat bb = get(&c[i], sc, t[j],
-						 VMB_ROLE_BYSTANDER_BASE, K_P99);
-			double x;
-
-			if (!by.n || !bb.n || bb.mean <= 0) {
-				fprintf(f, "%s %s: -", i ? "," : "", c[i].label);
-				continue;
-			}
-			x = by.mean / bb.mean;
-			fprintf(f, "%s %s: %s (baseline %s, slowdown %.3gx)", i ? "," : "",
-				c[i].label, vmb_fmt_ns(a, sizeof(a), by.mean),
-				vmb_fmt_ns(b, sizeof(b), bb.mean), x);
-			if (c[i].vma == VMA_ON && !(x <= STALL_OK_X))
-				miss(&v, "%s bystander p99 slowdown %.3gx (expected <= %.1fx)",
-				     c[i].label, x, STALL_OK_X);
-			if ((c[i].vma == VMA_NONE || c[i].vma == VMA_FORCED_OFF) &&
-			    !(x >= STALL_BAD_X))
-				miss(&v, "%s bystander p99 slowdown only %.3gx (expected >= %.0fx)",
-				     c[i].label, x, STALL_BAD_X);
-		}
-		fprintf(f, ". Expected: within %.1fx of baseline with the VMA lock (%s), %.0fx or more worse without (%s).",
-			STALL_OK_X, labels_of(c, nc, true, on, sizeof(on)),
-			STALL_BAD_X, labels_of(c, nc, false, off, sizeof(off)));
-		verdict_end(f, &v);
-	}
-}
-
-/*
- * The control for seed 001: baseline-anon injects nothing, so its
- * slowdowns against the baselines are what CPU sharing alone costs (the
- * victims run during the measured phase, not in its baseline).
- */
-static void seed001_control(FILE *f, const struct cfg *c, int nc)
-{
-	const char *sc = "baseline-anon";
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
-
-	nt = threads_of(c, nc, sc, t, VMB_MAX_THREADS_LIST);
-	if (!nt)
-		return;
-	fprintf(f, "- **control** (`%s`, nothing injected: the part of a slowdown that is the victims' CPU use, not a lock):",
-		sc);
-	for (j = 0; j < nt; j++) {
-		fprintf(f, "%s %d victim thread%s: writer slowdown", j ? ";" : "",
-			t[j], t[j] == 1 ? "" : "s");
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat w = get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-			struct vmb_stat wb = get(&c[i], sc, t[j], VMB_ROLE_WRITER_BASE,
-						 K_OPS);
-
-			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (w.n && wb.n)
-				fprintf(f, "%.3gx", wb.mean / w.mean);
-			else
-				fputs("-", f);
-		}
-		fputs(", bystander p99 slowdown", f);
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat by = get(&c[i], sc, t[j], VMB_ROLE_BYSTANDER, K_P99);
-			struct vmb_stat bb = get(&c[i], sc, t[j],
-						 VMB_ROLE_BYSTANDER_BASE, K_P99);
-
-			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (by.n && bb.n && bb.mean > 0)
-				fprintf(f, "%.3gx", by.mean / bb.mean);
-			else
-				fputs("-", f);
-		}
-	}
-	fputs(".\n", f);
-}
-
-/* Seed 002: compaction completion, UFFDIO_MOVE against UFFDIO_COPY. */
-static void seed002(FILE *f, const struct cfg *c, int nc, bool recycled)
-{
-	const char *copy = recycled ? "uffd-move-vs-copy:copy-recycled" :
-				      "uffd-move-vs-copy:copy-fresh";
-	const char *move = recycled ? "uffd-move-vs-copy:move-recycled" :
-				      "uffd-move-vs-copy:move-fresh";
-	char a[32], b[32], why[320];
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
-
-	nt = threads_of(c, nc, copy, t, VMB_MAX_THREADS_LIST);
-	for (j = 0; j < nt; j++) {
-		struct verdict v = { .len = 0 };
-		int shown = 0;
-
-		fprintf(f, "- **seed 002**, %s pages (%d mutator thread%s): ",
-			recycled ? "recycled" : "freshly allocated", t[j],
-			t[j] == 1 ? "" : "s");
-		fputs(recycled ? "UFFDIO_MOVE completion / UFFDIO_COPY completion" :
-				 "UFFDIO_COPY completion / UFFDIO_MOVE completion", f);
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat sc = get_metric(&c[i], copy, t[j], "compact_ms");
-			struct vmb_stat sm = get_metric(&c[i], move, t[j], "compact_ms");
-			const struct vmb_stat *num = recycled ? &sm : &sc;
-			const struct vmb_stat *den = recycled ? &sc : &sm;
-			double x, p;
-
-			if (!sc.n || !sm.n || den->mean <= 0) {
-				/* Left out of a configuration's run: nothing to say. */
-				if (!strcmp(why_or(&c[i], sm.n ? copy : move, t[j],
-						   why, sizeof(why), ""), "not run"))
-					continue;
-				fprintf(f, "%s %s: %s", shown++ ? "," : "", c[i].label,
-					why_or(&c[i], sm.n ? copy : move, t[j], why,
-					       sizeof(why), "no compact_ms"));
-				continue;
-			}
-			x = num->mean / den->mean;
-			p = vmb_welch_p(num, den);
-			fprintf(f, "%s %s: %.3g%s (%s / %s)", shown++ ? "," : "",
-				c[i].label, x, p < 0 ? "?" : p < 0.05 ? "*" : "",
-				vmb_fmt_ns(a, sizeof(a), num->mean * 1e6),
-				vmb_fmt_ns(b, sizeof(b), den->mean * 1e6));
-			v.judged = 1;
-			if (recycled && !(x <= MOVE_RECYCLED_MAX))
-				miss(&v, "%s %.3g (expected <= %.1f)", c[i].label, x,
-				     MOVE_RECYCLED_MAX);
-			if (!recycled && !(x < 1))
-				miss(&v, "%s %.3g: UFFDIO_MOVE ahead (expected UFFDIO_COPY ahead, < 1)",
-				     c[i].label, x);
-		}
-		fprintf(f, ". Expected: %s.", recycled ?
-			"<= 0.6 (the seed: over 40% shorter with UFFDIO_MOVE)" :
-			"< 1 (the seed: UFFDIO_COPY ~20% faster when pages must be allocated)");
-		verdict_end(f, &v);
-	}
-}
-
-/*
- * Seed 000: faults that took the per-VMA lock first (vma_locked_done +
- * vma_lock_retry over faults), over every scenario with counters, summed
- * over repeats and thread counts.
- */
-static void hit_rates(FILE *f, const struct cfg *c, int nc)
-{
-	char on[160], off[160];
-	struct verdict v = { .len = 0 };
-	int i;
-
-	fputs("- **VMA-lock hit rate** (faults that took the per-VMA lock first, vma_locked_done + vma_lock_retry over faults, per scenario):",
-	      f);
-	for (i = 0; i < nc; i++) {
-		const char *min_sc = NULL, *max_sc = NULL;
-		double min = INFINITY, max = -1, h;
-		uint64_t sum[VMB_C_NR];
-		size_t k, m;
-		int n = 0, ci;
-
-		for (k = 0; k < c[i].l.n; k++) {
-			const struct vmb_result *r = &c[i].l.res[k];
-			bool seen = false;
-
-			if (r->status != VMB_OK || !r->have_counters)
-				continue;
-			for (m = 0; m < k && !seen; m++)
-				seen = c[i].l.res[m].status == VMB_OK &&
-				       c[i].l.res[m].have_counters &&
-				       !strcmp(c[i].l.res[m].scenario, r->scenario);
-			if (seen)
-				continue;
-			memset(sum, 0, sizeof(sum));
-			for (m = k; m < c[i].l.n; m++)
-				if (c[i].l.res[m].status == VMB_OK &&
-				    c[i].l.res[m].have_counters &&
-				    !strcmp(c[i].l.res[m].scenario, r->scenario))
-					for (ci = 0; ci < VMB_C_NR; ci++)
-						sum[ci] += c[i].l.res[m].counters[ci];
-			if (!sum[VMB_C_faults])
-				continue;
-			h = hit_pct(sum);
-			n++;
-			if (h < min) {
-				min = h;
-				min_sc = r->scenario;
-			}
-			if (h > max) {
-				max = h;
-				max_sc = r->scenario;
-			}
-		}
-		if (!n) {
-			fprintf(f, "%s %s: no counters", i ? "," : "", c[i].label);
-			continue;
-		}
-		if (max - min < 0.05)
-			fprintf(f, "%s %s: %.1f%% in all %d scenarios", i ? "," : "",
-				c[i].label, min, n);
-		else
-			fprintf(f, "%s %s: %.1f%% (%s) to %.1f%% (%s) in %d scenarios",
-				i ? "," : "", c[i].label, min, min_sc, max, max_sc,
-				n);
-		v.judged |= c[i].vma != VMA_UNKNOWN;
-		if (c[i].vma == VMA_ON && !(min >= HIT_ON_MIN))
-			miss(&v, "%s %.1f%% in %s (expected >= %.0f%%)",
-			     c[i].label, min, min_sc, HIT_ON_MIN);
-		if ((c[i].vma == VMA_NONE || c[i].vma == VMA_FORCED_OFF) &&
-		    max != 0)
-			miss(&v, "%s %.1f%% in %s (expected 0%%)", c[i].label,
-			     max, max_sc);
-	}
-	fprintf(f, ". Expected: >= %.0f%% in every scenario with the VMA lock (%s), 0%% without (%s).",
-		HIT_ON_MIN, labels_of(c, nc, true, on, sizeof(on)),
-		labels_of(c, nc, false, off, sizeof(off)));
-	verdict_end(f, &v);
-}
-
-static void summary(FILE *f, const struct cfg *c, int nc, double wall_s)
-{
-	fputs("## Summary\n\n", f);
-	seed001(f, c, nc, "folio-lock-shmem",
-		"a folio held locked under a shmem fault");
-	seed001(f, c, nc, "swap-sync", "slow synchronous swap-in");
-	seed001_control(f, c, nc);
-	seed002(f, c, nc, true);
-	seed002(f, c, nc, false);
-	hit_rates(f, c, nc);
-	if (wall_s > 0)
-		fprintf(f, "- **A/B wall time**: %.0f s for %d configuration%s. Expected: <= %.0f s for three with the default repeats under TCG on 2 cores. **%s.**\n",
-			wall_s, nc, nc == 1 ? "" : "s", WALL_MAX_S,
-			wall_s <= WALL_MAX_S ? "Met" : "Not met");
-	fputs("\nRatios are to the first configuration; `*`: Welch's t-test over the repeats, p < 0.05; `?`: fewer than 2 repeats on a side. Scenarios: `vmalock-bench list`; metrics: vmalock-bench(8).\n\n",
-	      f);
-}
-
 /* ---- tables ---- */
 
-static void config_table(FILE *f, const struct cfg *c, int nc)
+static void config_table(FILE *f, const struct ab_cfg *c, int nc)
 {
 	int i;
 
@@ -715,17 +383,17 @@ static void config_table(FILE *f, const struct cfg *c, int nc)
 
 		fprintf(f, "| [%d] | %s | %s | %s | ", i, c[i].label,
 			c[i].l.release[0] ? c[i].l.release : "?", vma_desc(c[i].vma));
-		md_cell(f, c[i].l.modversion[0] ? c[i].l.modversion : "not loaded");
+		ab_md_cell(f, c[i].l.modversion[0] ? c[i].l.modversion : "not loaded");
 		fprintf(f, " | %s | %d | %zu | ",
-			fmt_hold(h, sizeof(h), c[i].l.hold_us),
+			ab_fmt_hold(h, sizeof(h), c[i].l.hold_us),
 			c[i].l.repeat, c[i].l.n);
-		md_cell(f, c[i].l.path);
+		ab_md_cell(f, c[i].l.path);
 		fputs(" |\n", f);
 	}
 	fputc('\n', f);
 }
 
-static void table_row(FILE *f, const struct cfg *c, int nc, const struct key *k,
+static void table_row(FILE *f, const struct ab_cfg *c, int nc, const struct key *k,
 		      const struct row_def *d, const char *metric, enum unit u)
 {
 	struct vmb_stat s[VMB_MAX_FILES];
@@ -752,12 +420,12 @@ static void table_row(FILE *f, const struct cfg *c, int nc, const struct key *k,
 			fputs(" |", f);
 		}
 		if (i)
-			fprintf(f, " %s |", fmt_ratio(buf, sizeof(buf), &s[0], &s[i]));
+			fprintf(f, " %s |", ab_fmt_ratio(buf, sizeof(buf), &s[0], &s[i]));
 	}
 	fputc('\n', f);
 }
 
-static void key_table(FILE *f, const struct cfg *c, int nc, const struct key *k)
+static void key_table(FILE *f, const struct ab_cfg *c, int nc, const struct key *k)
 {
 	const char *names[VMB_MAX_METRICS * VMB_MAX_FILES];
 	char why[320];
@@ -790,7 +458,7 @@ static void key_table(FILE *f, const struct cfg *c, int nc, const struct key *k)
 		}
 		if (w) {
 			fputc(' ', f);
-			md_cell(f, w);
+			ab_md_cell(f, w);
 			fputs(" |", f);
 		} else if (bad) {
 			fprintf(f, " ok x%d, failed x%d |", ok, bad);
@@ -834,7 +502,7 @@ static void plot_name(char *buf, size_t size, const char *sc)
 			buf[i] = '_';
 }
 
-static bool any_ok(const struct cfg *c, int nc, const char *sc, int role)
+static bool any_ok(const struct ab_cfg *c, int nc, const char *sc, int role)
 {
 	size_t k;
 	int i;
@@ -848,7 +516,7 @@ static bool any_ok(const struct cfg *c, int nc, const char *sc, int role)
 	return false;
 }
 
-static int plot_scenario(const struct cfg *c, int nc, const char *sc,
+static int plot_scenario(const struct ab_cfg *c, int nc, const char *sc,
 			 const char *dir, bool *drawn)
 {
 	struct vmb_plot_panel p[2];
@@ -888,7 +556,7 @@ static bool same_base(const char *a, const char *b)
 	return la == lb && !strncmp(a, b, la);
 }
 
-static int collect_keys(const struct cfg *c, int nc, struct key *keys)
+static int collect_keys(const struct ab_cfg *c, int nc, struct key *keys)
 {
 	size_t k, m;
 	int i, j, n = 0;
@@ -935,7 +603,7 @@ static const char *desc_of(const char *sc)
 }
 
 /* Scenarios that ran in no configuration: why, once each. */
-static void not_run(FILE *f, const struct cfg *c, int nc,
+static void not_run(FILE *f, const struct ab_cfg *c, int nc,
 		    const struct key *keys, int n)
 {
 	char why[320];
@@ -958,7 +626,7 @@ static void not_run(FILE *f, const struct cfg *c, int nc,
 			fprintf(f, "### %s\n\n", r->scenario);
 			for (x = 0; x < nc; x++) {
 				fprintf(f, "- %s: ", c[x].label);
-				md_cell(f, why_or(&c[x], r->scenario, r->threads,
+				ab_md_cell(f, ab_why_or(&c[x], r->scenario, r->threads,
 						  why, sizeof(why), "ok"));
 				fputc('\n', f);
 			}
@@ -966,7 +634,7 @@ static void not_run(FILE *f, const struct cfg *c, int nc,
 		}
 }
 
-static int write_report(FILE *f, const struct cfg *c, int nc,
+static int write_report(FILE *f, const struct ab_cfg *c, int nc,
 			const struct vmb_opts *o)
 {
 	static struct key keys[MAX_KEYS];
@@ -976,7 +644,7 @@ static int write_report(FILE *f, const struct cfg *c, int nc,
 
 	n = collect_keys(c, nc, keys);
 	fputs("# vmalock-bench: kernel A/B report\n\n", f);
-	summary(f, c, nc, o->wall_s);
+	ab_summary(f, c, nc, o->wall_s);
 	config_table(f, c, nc);
 	fputs("## Scenarios\n\n", f);
 	for (j = 0; j < n; j++) {
@@ -996,12 +664,13 @@ static int write_report(FILE *f, const struct cfg *c, int nc,
 				keys[j].sc, name);
 	}
 	not_run(f, c, nc, keys, n);
+	ab_claims_table(f, o->wall_s);
 	return ret;
 }
 
 int vmb_cmd_report(const struct vmb_opts *o)
 {
-	static struct cfg c[VMB_MAX_FILES];
+	static struct ab_cfg c[VMB_MAX_FILES];
 	char path[512], tmp[520];
 	int nc, ret = 0;
 	FILE *f;

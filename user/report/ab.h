@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The A/B report's model (ab.c): the configurations it compares, each a
+ * run --json file, and what it reads out of them; summary.c judges the
+ * claims (claims.h) on it.
+ */
+#ifndef VMB_AB_H
+#define VMB_AB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/json.h"
+#include "report/stats.h"
+
+enum ab_vma { VMA_ON, VMA_FORCED_OFF, VMA_NONE, VMA_UNKNOWN };
+
+/* A configuration: a kernel, or a kernel run with --force-mmap-lock. */
+struct ab_cfg {
+	struct vmb_loaded l;
+	char label[160];	/* major.minor or the release, " forced", " [N]" */
+	enum ab_vma vma;
+};
+
+/* What of a role a value is. */
+enum ab_kind { K_P50, K_P99, K_MAX, K_OPS, K_CTR, K_HIT, K_METRIC };
+
+/* Mean and spread over the repeats of a scenario and thread count. */
+struct vmb_stat ab_get(const struct ab_cfg *c, const char *sc, int threads,
+		       int role, enum ab_kind kind);
+struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
+			      int threads, const char *metric);
+/* VMA-lock hit rate of a counters array: % of faults. */
+double ab_hit_pct(const uint64_t *c);
+/* Thread counts a scenario ran with, in any configuration. */
+int ab_threads_of(const struct ab_cfg *c, int nc, const char *sc, int *t,
+		  int max);
+/* The hold of the first configuration that ran the scenario. */
+uint64_t ab_hold_of(const struct ab_cfg *c, int nc, const char *sc);
+/* Why a scenario did not run in c at threads ("not run", "skipped: ..."), or alt. */
+const char *ab_why_or(const struct ab_cfg *c, const char *sc, int threads,
+		      char *buf, size_t size, const char *alt);
+/* Labels of the configurations with or without the lock, "6.1 and 6.12 forced". */
+const char *ab_labels_of(const struct ab_cfg *c, int nc, bool with_lock,
+			 char *buf, size_t size);
+/* "10 ms", "500 us" */
+const char *ab_fmt_hold(char *buf, size_t size, uint64_t us);
+/* "1.23x*": b over a, marked by Welch's test over the repeats. */
+const char *ab_fmt_ratio(char *buf, size_t size, const struct vmb_stat *a,
+			 const struct vmb_stat *b);
+/* A markdown table cell: no '|', no newline. */
+void ab_md_cell(FILE *f, const char *s);
+
+/* "## Summary": a line per claim and thread count (summary.c). */
+void ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s);
+/* "## Claims": the claims themselves, a row each (summary.c). */
+void ab_claims_table(FILE *f, double wall_s);
+
+#endif /* VMB_AB_H */
