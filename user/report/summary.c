@@ -13,7 +13,7 @@
 
 #include "lib/base.h"
 #include "lib/clock.h"
-#include "report/ab.h"
+#include "report/model.h"
 #include "report/claims.h"
 #include "run/opts.h"
 
@@ -143,6 +143,28 @@ static void stall_expected(FILE *f, const struct vmb_claim *cl,
 	fputc('.', f);
 }
 
+/* A role during the injection, and the same role in its baseline. */
+struct during {
+	struct vmb_stat in, base;
+};
+
+static struct during writer_ops(const struct ab_cfg *c, const char *sc, int t)
+{
+	return (struct during){
+		ab_get(c, sc, t, VMB_ROLE_WRITER, K_OPS),
+		ab_get(c, sc, t, VMB_ROLE_WRITER_BASE, K_OPS),
+	};
+}
+
+static struct during bystander_p99(const struct ab_cfg *c, const char *sc,
+				   int t)
+{
+	return (struct during){
+		ab_get(c, sc, t, VMB_ROLE_BYSTANDER, K_P99),
+		ab_get(c, sc, t, VMB_ROLE_BYSTANDER_BASE, K_P99),
+	};
+}
+
 /*
  * Seed 001 (and the d065bd810b6d measurement): while one fault sleeps on a
  * held folio or slow swap I/O holding its lock, does an mmap()/munmap()
@@ -166,9 +188,8 @@ static void stall_line(FILE *f, const struct vmb_claim *cl,
 			threads_word(t[j], "victim", thr, sizeof(thr)),
 			ab_fmt_hold(a, sizeof(a), ab_hold_of(c, nc, sc)));
 		for (i = 0; i < nc; i++) {
-			struct vmb_stat w = ab_get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-			struct vmb_stat wb = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_WRITER_BASE, K_OPS);
+			struct during d = writer_ops(&c[i], sc, t[j]);
+			struct vmb_stat w = d.in, wb = d.base;
 			double x = w.mean > 0 ? wb.mean / w.mean : INFINITY;
 
 			if (!w.n || !wb.n) {
@@ -192,10 +213,8 @@ static void stall_line(FILE *f, const struct vmb_claim *cl,
 		}
 		fputs(". Bystander p99", f);
 		for (i = 0; i < nc; i++) {
-			struct vmb_stat by = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_BYSTANDER, K_P99);
-			struct vmb_stat bb = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_BYSTANDER_BASE, K_P99);
+			struct during d = bystander_p99(&c[i], sc, t[j]);
+			struct vmb_stat by = d.in, bb = d.base;
 			double x;
 
 			if (!by.n || !bb.n || bb.mean <= 0) {
@@ -236,26 +255,21 @@ static void control_line(FILE *f, const struct vmb_claim *cl,
 		fprintf(f, "%s %s: writer slowdown", j ? ";" : "",
 			threads_word(t[j], "victim", thr, sizeof(thr)));
 		for (i = 0; i < nc; i++) {
-			struct vmb_stat w = ab_get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-			struct vmb_stat wb = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_WRITER_BASE, K_OPS);
+			struct during d = writer_ops(&c[i], sc, t[j]);
 
 			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (w.n && wb.n)
-				fprintf(f, "%.3gx", wb.mean / w.mean);
+			if (d.in.n && d.base.n)
+				fprintf(f, "%.3gx", d.base.mean / d.in.mean);
 			else
 				fputs("-", f);
 		}
 		fputs(", bystander p99 slowdown", f);
 		for (i = 0; i < nc; i++) {
-			struct vmb_stat by = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_BYSTANDER, K_P99);
-			struct vmb_stat bb = ab_get(&c[i], sc, t[j],
-						    VMB_ROLE_BYSTANDER_BASE, K_P99);
+			struct during d = bystander_p99(&c[i], sc, t[j]);
 
 			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (by.n && bb.n && bb.mean > 0)
-				fprintf(f, "%.3gx", by.mean / bb.mean);
+			if (d.in.n && d.base.n && d.base.mean > 0)
+				fprintf(f, "%.3gx", d.in.mean / d.base.mean);
 			else
 				fputs("-", f);
 		}

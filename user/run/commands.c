@@ -14,6 +14,7 @@
 #include "lib/map.h"
 #include "run/commands.h"
 #include "run/engine.h"
+#include "run/signals.h"
 #include "run/trace.h"
 
 int vmb_cmd_list(const struct vmb_opts *o)

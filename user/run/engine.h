@@ -15,14 +15,6 @@
 #include "run/output.h"
 #include "run/scenario.h"
 
-/*
- * SIGINT/SIGTERM: a thread of their own disarms the module's injectors
- * and sets vmb_interrupted. Call before any other thread is created; a
- * child calls vmb_child_signals() before exec.
- */
-void vmb_install_signals(void);
-void vmb_child_signals(void);
-
 /* The cost of measuring: timed minus untimed loop, the clock's cost. */
 void vmb_measure_overhead(struct vmb_env *env);
 

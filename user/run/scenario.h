@@ -36,6 +36,7 @@
 #include "lib/module.h"
 #include "lib/result.h"
 #include "run/opts.h"
+#include "run/signals.h"
 
 struct vmb_run;
 struct vmb_worker;
@@ -136,8 +137,6 @@ struct vmb_run {
 	long page;
 };
 
-/* Set by SIGINT/SIGTERM (engine.c): every loop ends soon after. */
-extern atomic_int vmb_interrupted;
 
 static inline bool vmb_should_stop(struct vmb_run *r)
 {

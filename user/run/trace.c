@@ -24,7 +24,8 @@
 #include "lib/clock.h"
 #include "lib/error.h"
 #include "lib/hist.h"
-#include "run/engine.h"
+#include "lib/result.h"
+#include "run/signals.h"
 #include "run/trace.h"
 
 /* Roles of the engine, plus the tool's main thread. */

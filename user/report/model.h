@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The A/B report's model (ab.c): the configurations it compares, each a
- * run --json file, and what it reads out of them; summary.c judges the
- * claims (claims.h) on it.
+ * The A/B report's model (model.c): the configurations it compares, each
+ * a run --json file, and what is read out of them, by the tables (ab.c)
+ * and by the claims' lines (summary.c).
  */
-#ifndef VMB_AB_H
-#define VMB_AB_H
+#ifndef VMB_MODEL_H
+#define VMB_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,6 +26,26 @@ struct ab_cfg {
 
 /* What of a role a value is. */
 enum ab_kind { K_P50, K_P99, K_MAX, K_OPS, K_CTR, K_HIT, K_METRIC };
+enum unit { U_NS, U_OPS, U_PCT, U_NUM };
+
+/* A row of a table: a label and what it shows. */
+struct row_def {
+	const char *label;
+	int role;
+	enum ab_kind kind;
+	int ctr;
+	enum unit unit;
+};
+
+/* Labels (6.1, 6.12 forced, ...) and VMA lock states from the files. */
+void ab_label_cfgs(struct ab_cfg *c, int nc);
+/* Mean and spread over the repeats of a row, or of metric (K_METRIC). */
+void ab_stat_of(const struct ab_cfg *c, const char *sc, int threads,
+		const struct row_def *d, const char *metric,
+		struct vmb_stat *s);
+/* The status of a scenario and thread count in c: NULL when it ran. */
+const char *ab_why_not(const struct ab_cfg *c, const char *sc, int threads,
+		       char *buf, size_t size);
 
 /* Mean and spread over the repeats of a scenario and thread count. */
 struct vmb_stat ab_get(const struct ab_cfg *c, const char *sc, int threads,
@@ -58,4 +78,4 @@ void ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s);
 /* "## Claims": the claims themselves, a row each (summary.c). */
 void ab_claims_table(FILE *f, double wall_s);
 
-#endif /* VMB_AB_H */
+#endif /* VMB_MODEL_H */
