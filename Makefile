@@ -12,6 +12,9 @@
 #   make dkms-install  register with DKMS, build for every installed kernel
 #   make check-host    only the host-side checks
 #   make check-debug   the in-VM suite on a lockdep + KASAN kernel (built once)
+#   make kselftest-install [KSFT_INSTALL=DIR]  the in-VM tests as a kselftest
+#                      collection: DIR/run_kselftest.sh -c vmalock_bench
+#   make kselftest-tar the same, packed: build/kselftest-vmalock_bench.tar.gz
 #   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
 #
@@ -59,6 +62,7 @@ HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
+	kselftest-install kselftest-tar \
 	bench ab check check-debug check-host clean help
 
 all: tool tests
@@ -102,6 +106,39 @@ user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TO
 		$(TOOL_HDRS) $(LIB) $(BUILD)/ksft/kselftest_harness.h
 	$(CC) $(CFLAGS_TESTS) -o $@ $< \
 		$(filter-out user/run/main.c,$(TOOL_SRCS)) $(LIB) -pthread $(LDLIBS)
+
+# The in-VM tests as the kselftest collection vmalock_bench, laid out as
+# tools/testing/selftests' "make install" lays out its own: the runner
+# (run_kselftest.sh, kselftest/) from linux-source-6.12, kept if DIR has
+# one already; DIR/vmalock_bench/ with the tests, the tool they run,
+# "config" and "settings" (the timeout of each test binary); and our lines
+# of DIR/kselftest-list.txt. On a machine with the module installed (make
+# dkms-install): DIR/run_kselftest.sh -c vmalock_bench.
+KSFT_INSTALL ?= $(BUILD)/kselftest
+KSFT_COLLECTION := vmalock_bench
+KSFT_RUNNER := $(BUILD)/ksft/run_kselftest.sh
+$(KSFT_RUNNER):
+	scripts/ksrc-extract $(BUILD)/ksft
+
+kselftest-install: $(TOOL) $(TESTS) $(KSFT_RUNNER)
+	mkdir -p $(KSFT_INSTALL)/$(KSFT_COLLECTION)
+	[ -e $(KSFT_INSTALL)/run_kselftest.sh ] || { \
+		install -m 744 $(KSFT_RUNNER) $(KSFT_INSTALL)/ && \
+		mkdir -p $(KSFT_INSTALL)/kselftest && \
+		install -m 744 $(BUILD)/ksft/kselftest/* $(KSFT_INSTALL)/kselftest/; }
+	install -m 755 $(TESTS) $(TOOL) $(KSFT_INSTALL)/$(KSFT_COLLECTION)/
+	install -m 644 user/tests/config user/tests/settings \
+		$(KSFT_INSTALL)/$(KSFT_COLLECTION)/
+	touch $(KSFT_INSTALL)/kselftest-list.txt
+	{ grep -v '^$(KSFT_COLLECTION):' $(KSFT_INSTALL)/kselftest-list.txt; \
+	  for t in $(notdir $(TESTS)); do echo "$(KSFT_COLLECTION):$$t"; done; \
+	} > $(KSFT_INSTALL)/kselftest-list.txt.new
+	mv $(KSFT_INSTALL)/kselftest-list.txt.new $(KSFT_INSTALL)/kselftest-list.txt
+
+# gen_tar: the install, packed (the tests and the tool are static).
+kselftest-tar: kselftest-install
+	tar -czf $(BUILD)/kselftest-$(KSFT_COLLECTION).tar.gz -C $(KSFT_INSTALL) .
+	@echo "$(BUILD)/kselftest-$(KSFT_COLLECTION).tar.gz"
 
 # The module for one kernel (KERNEL=6.12, 6.1 or a release), with W=1, in
 # a private copy of the sources so that two kernels never share objects.

@@ -6,11 +6,13 @@
  * every knob disarmed, swap off and no target, and a bad option is named
  * in the error.
  *
- * The tool is /usr/bin/vmalock-bench, or $VMB_TOOL.
+ * The tool is $VMB_TOOL, or vmalock-bench beside this test (a kselftest
+ * install), or /usr/bin/vmalock-bench (scripts/vm-run).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,9 +37,25 @@
 
 static const char *tool(void)
 {
+	static char path[PATH_MAX];
 	const char *t = getenv("VMB_TOOL");
+	char *slash;
+	ssize_t n;
 
-	return t && *t ? t : "/usr/bin/vmalock-bench";
+	if (t && *t)
+		return t;
+	/* A kselftest install (make kselftest-install) has it beside us. */
+	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash) {
+			snprintf(slash + 1, 16, "vmalock-bench");
+			if (!access(path, X_OK))
+				return path;
+		}
+	}
+	return "/usr/bin/vmalock-bench";
 }
 
 static uint64_t now_ms(void)
