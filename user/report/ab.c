@@ -4,16 +4,16 @@
  *
  * Input: one run --json file per configuration: a kernel, or a kernel run
  * with --force-mmap-lock (the same kernel with the VMA lock off). Output:
- * DIR/report.md and DIR/cdf-SCENARIO.svg. The summary has one line per
- * seed claim, each computed from the data and saying whether the expected
- * direction was observed; when it was not, the line says so and why: that
- * is a finding about the kernel, not an error of the tool. The tables give
- * means over repeats, ratios to the first file, and '*' when Welch's t-test
- * over the per-repeat values (compare.c) gives p < 0.05.
+ * DIR/report.md and DIR/cdf-SCENARIO.svg: the summary, a line per claim
+ * (claims.c, summary.c) saying whether the expected direction was
+ * observed, and if not where and by how much: a finding about the kernel,
+ * not an error of the tool; the configurations; a table per scenario and
+ * thread count with means over repeats, ratios to the first file, and '*'
+ * when Welch's t-test over the per-repeat values (stats.c) gives p < 0.05;
+ * the claims themselves.
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
