@@ -28,8 +28,13 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/clock.h"
+#include "lib/inj.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define MS 1000000ULL
 /* The target's memory besides the injector's range. */
@@ -84,7 +89,7 @@ FIXTURE_TEARDOWN(life)
 {
 	vmb_inj_disarm(VMB_INJ_FOLIO_LOCK_DIR);
 	vmb_inj_disarm(VMB_INJ_MIGRATION_DIR);
-	vmb_inj_write(VMB_INJ_MIGRATION_DIR, "mode", "restore\n");
+	vmb_write(VMB_KNOB(migration, mode), "restore\n");
 	vmb_set_target(0);
 }
 
@@ -204,7 +209,7 @@ static void busy_setup(struct __test_metadata *_metadata, struct busy *b,
 	ASSERT_EQ(0UL, vmb_map_check(b->other, 0, NPAGES));
 	ASSERT_EQ(0, vmb_set_target(getpid()));
 	ASSERT_EQ(0, plain_disarm_ns(b, &b->plain_ns));
-	ASSERT_EQ(0, vmb_inj_write(VMB_INJ_MIGRATION_DIR, "mode",
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode),
 				   "restore\n"));
 	ASSERT_EQ(0, vmb_inj_setup(VMB_INJ_MIGRATION_DIR,
 				   b->other + skip * page,
