@@ -36,8 +36,16 @@ static inline void vmb_vma_end_read(struct vm_area_struct *vma)
 
 /* ---- fault path (accounting.c, force.c): begin ---- */
 #include <linux/ptrace.h>
-#include <asm/trace/exceptions.h>
 #include <asm/vsyscall.h>
+/*
+ * The page_fault_user tracepoint's declaration: x86's own header until
+ * 7.x, where it moved to the generic trace/events/exceptions.h.
+ */
+#if __has_include("trace/events/exceptions.h")
+#include <trace/events/exceptions.h>
+#else
+#include <asm/trace/exceptions.h>
+#endif
 
 /*
  * The fault path is observed as x86 lays it out: do_user_addr_fault() is
@@ -63,18 +71,17 @@ static inline bool vmb_is_vsyscall(unsigned long address)
  * An ftrace callback sends the traced call elsewhere (livepatch's way):
  * 6.12 names the setter ftrace_regs_set_instruction_pointer(), 6.1
  * ftrace_instruction_pointer_set(); both need only ftrace_regs (no
- * FTRACE_OPS_FL_SAVE_REGS) with DYNAMIC_FTRACE_WITH_ARGS.
+ * FTRACE_OPS_FL_SAVE_REGS) with DYNAMIC_FTRACE_WITH_ARGS, which every
+ * x86_64 kernel since 5.18 has (dkms.conf skips a kernel without it).
  */
 #include <linux/ftrace.h>
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+#error "vmalock_bench needs CONFIG_DYNAMIC_FTRACE_WITH_ARGS (ftrace that can redirect handle_mm_fault()); this kernel lacks it"
+#endif
 #if defined(ftrace_regs_set_instruction_pointer)
 #define vmb_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
 #else
 #define vmb_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
-#endif
-#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define VMB_FTRACE_OPS_FL_REGS 0
-#else
-#define VMB_FTRACE_OPS_FL_REGS FTRACE_OPS_FL_SAVE_REGS
 #endif
 
 /* The return address, at a probed function's entry. */
