@@ -45,6 +45,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -95,6 +96,9 @@ DEFINE_PER_CPU(struct vmb_counters, vmb_counters);
 
 pid_t vmb_target_tgid;
 struct pid *vmb_target_pid;
+
+/* How often unloading looks whether the wrapper is still in use. */
+#define VMB_DRAIN_POLL_MS 10
 
 /* Threads of the target tracked at most; more count as slot_overflow. */
 #define VMB_THREADS_MAX (1U << 16)
@@ -301,8 +305,12 @@ out:
 	rcu_read_unlock();
 }
 
-/* Calls sent to the wrapper and not yet returned from it. */
-static atomic_t vmb_hmf_inflight = ATOMIC_INIT(0);
+/*
+ * Calls sent to the wrapper and not yet returned from it, per CPU: a call
+ * is counted in on the CPU that redirects it and out on the one it
+ * returns on, so only the sum means anything (vmb_hmf_drain()).
+ */
+static DEFINE_PER_CPU(long, vmb_hmf_inflight);
 
 static vm_fault_t vmb_hmf_wrapper(struct vm_area_struct *vma,
 				  unsigned long address, unsigned int flags,
@@ -316,16 +324,12 @@ static vm_fault_t vmb_hmf_wrapper(struct vm_area_struct *vma,
 	if (follow)
 		vmb_call_end(&c, ret);
 	/* Nothing after this but the return: vmb_hmf_drain() waits for it. */
-	if (atomic_dec_and_test(&vmb_hmf_inflight))
-		wake_up_var(&vmb_hmf_inflight);
+	this_cpu_dec(vmb_hmf_inflight);
 	return ret;
 }
 
 /* The wrapper stands in for the real function: same type, checked. */
 static_assert(__same_type(&vmb_hmf_wrapper, &handle_mm_fault));
-
-/* The wrapper's return address from the real function, once seen. */
-static unsigned long vmb_hmf_call_site;
 
 static void notrace vmb_hmf_ftrace(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
@@ -334,35 +338,52 @@ static void notrace vmb_hmf_ftrace(unsigned long ip, unsigned long parent_ip,
 	/* Every process's faults come here while a target is set. */
 	if (!vmb_is_target())
 		return;
-	/* The wrapper's own call of the real function. */
-	if (parent_ip == READ_ONCE(vmb_hmf_call_site))
+	/* The wrapper's own call of the real function: the only one here. */
+	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	if (within_module(parent_ip, THIS_MODULE)) {
-		WRITE_ONCE(vmb_hmf_call_site, parent_ip);
-		return;
-	}
-	atomic_inc(&vmb_hmf_inflight);
+	this_cpu_inc(vmb_hmf_inflight);
 	vmb_ftrace_set_ip(fregs, (unsigned long)vmb_hmf_wrapper);
 }
 
 static struct ftrace_ops vmb_hmf_ops = {
 	.func = vmb_hmf_ftrace,
-	.flags = FTRACE_OPS_FL_IPMODIFY | VMB_FTRACE_OPS_FL_REGS,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
 };
 
 static bool vmb_hmf_filtered;
 
-/* Wait until no thread runs the wrapper: before the module goes. */
+static long vmb_hmf_inflight_sum(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(vmb_hmf_inflight, cpu));
+	return n;
+}
+
+/*
+ * Before the module goes, after unregister_ftrace_function(): wait until
+ * no thread runs the wrapper. Nothing is redirected any more and every
+ * count-in happened before the unregistration's grace periods, so the sum
+ * only falls, and reads 0 only once every call has counted itself out. A
+ * fault of the target that sleeps long in handle_mm_fault() (a userfault
+ * nobody resolves) keeps rmmod waiting: said once a second in the log,
+ * and in short sleeps that the hung-task detector does not report.
+ */
 static void vmb_hmf_drain(void)
 {
-	if (!wait_var_event_timeout(&vmb_hmf_inflight,
-				    !atomic_read(&vmb_hmf_inflight), HZ)) {
-		pr_info("waiting for %d faults of the target in flight\n",
-			atomic_read(&vmb_hmf_inflight));
-		wait_var_event(&vmb_hmf_inflight,
-			       !atomic_read(&vmb_hmf_inflight));
+	unsigned int ms = 0;
+	long n;
+
+	while ((n = vmb_hmf_inflight_sum()) > 0) {
+		if (ms && !(ms % MSEC_PER_SEC))
+			pr_info("unloading: waiting for %ld faults of the target in flight\n",
+				n);
+		msleep(VMB_DRAIN_POLL_MS);
+		ms += VMB_DRAIN_POLL_MS;
 	}
-	/* And for one preempted between its decrement and its return. */
+	/* And for one preempted between its count-out and its return. */
 	synchronize_rcu_tasks();
 }
 
