@@ -402,6 +402,10 @@ static int vmb_hooks_start(void)
 {
 	int ret;
 
+	/* Without its filter the ftrace callback would see every function. */
+	if (!vmb_pf_user_tp || !vmb_hmf_filtered)
+		return -EOPNOTSUPP;
+
 	VMB_CHECK_PF_USER_PROBE(vmb_fault_begin);
 	ret = tracepoint_probe_register(vmb_pf_user_tp, vmb_fault_begin, NULL);
 	if (ret)
@@ -539,7 +543,18 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 		vmb_unhook_later();
 		return 0;
 	}
-	ret = vmb_hooked ? 0 : vmb_hooks_start();
+	/*
+	 * Without fault accounting the target is still the injectors' and
+	 * the swap device's: set, with nothing hooked (target/faults and
+	 * force_mmap_lock say -EOPNOTSUPP). Hooks that outlived the last
+	 * target lack forcing if force_mmap_lock was set meanwhile.
+	 */
+	if (!vmb_has(VMB_FEAT_fault_accounting))
+		ret = 0;
+	else if (!vmb_hooked)
+		ret = vmb_hooks_start();
+	else if (vmb_force_wanted())
+		ret = vmb_force_start();
 	if (ret) {
 		pr_warn("hooking the fault path: %d\n", ret);
 		WRITE_ONCE(vmb_target_pid, NULL);
