@@ -171,7 +171,12 @@ static void vmb_fault_begin(void *data, unsigned long address,
 
 	if (!vmb_is_target())
 		return;
-	if (VMB_HAVE_PER_VMA_LOCK && !vmb_is_vsyscall(address))
+	/*
+	 * A user-mode access to a kernel address is not looked up at all
+	 * (do_kern_addr_fault()), nor is the vsyscall page.
+	 */
+	if (VMB_HAVE_PER_VMA_LOCK && address < TASK_SIZE_MAX &&
+	    !vmb_is_vsyscall(address))
 		vmb_count(VMB_CTR_vma_lock_attempt);
 	/* An earlier fault still active was abandoned unseen: start anew. */
 	t = vmb_thread_get();
