@@ -88,7 +88,10 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 	  .help = "write 1 to zero the counters")			\
 	X(target, force_mmap_lock, VMB_BOOL, .mode = 0600, .max = 1,	\
 	  .live = true, .store = vmb_force_store,			\
-	  .help = "1: the target's faults skip the VMA lock")
+	  .help = "1: the target's faults skip the VMA lock")		\
+	X(target, mmap_lock, VMB_SHOW, .mode = 0400,			\
+	  .show = vmb_mmap_lock_show,					\
+	  .help = "one \"name value\" line per VMB_MMAP_LOCK_STATS entry")
 
 VMB_DEFINE_GROUP(target, "target", VMB_TARGET_KNOBS);
 
@@ -112,7 +115,9 @@ struct vmb_thread {
 	unsigned int calls;	/* handle_mm_fault() calls of this fault */
 	unsigned int retries;
 	unsigned long address;
+	unsigned long fault_ip;	/* user ip of the fault: its frame's */
 	u64 start_ns;
+	struct vmb_ml_thread ml;
 	struct rcu_head rcu;
 };
 
@@ -191,8 +196,26 @@ static void vmb_fault_begin(void *data, unsigned long address,
 	t->vma_retry = false;
 	t->major = false;
 	t->address = address;
+	t->fault_ip = instruction_pointer(regs);
 	/* The clock only for the event that reports it. */
 	t->start_ns = vmb_trace_fault_enabled() ? ktime_get_ns() : 0;
+}
+
+/*
+ * A fault is current's while it is active and current's user frame is
+ * the fault's: a fault that ended unseen (SIGSEGV before
+ * handle_mm_fault()) stays active, but a syscall after it has another
+ * frame.
+ */
+struct vmb_ml_thread *vmb_thread_ml(bool *in_fault)
+{
+	struct vmb_thread *t = vmb_thread_get();
+
+	if (!t)
+		return NULL;
+	*in_fault = t->active &&
+		    t->fault_ip == instruction_pointer(task_pt_regs(current));
+	return &t->ml;
 }
 
 static void vmb_fault_end(struct vmb_thread *t, bool vma_locked)
@@ -418,14 +441,19 @@ static int vmb_hooks_start(void)
 	ret = register_ftrace_function(&vmb_hmf_ops);
 	if (ret)
 		goto err_tp;
+	ret = vmb_mmap_lock_start();
+	if (ret)
+		goto err_hmf;
 	if (vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock)) {
 		ret = vmb_force_start();
 		if (ret)
-			goto err_hmf;
+			goto err_mmap_lock;
 	}
 	vmb_hooked = true;
 	return 0;
 
+err_mmap_lock:
+	vmb_mmap_lock_stop();
 err_hmf:
 	unregister_ftrace_function(&vmb_hmf_ops);
 err_tp:
@@ -475,6 +503,7 @@ static void vmb_hooks_stop(void)
 		return;
 	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
 	vmb_force_stop();
+	vmb_mmap_lock_stop();
 	unregister_ftrace_function(&vmb_hmf_ops);
 	tracepoint_probe_unregister(vmb_pf_user_tp, vmb_fault_begin, NULL);
 	/*
@@ -488,12 +517,8 @@ static void vmb_hooks_stop(void)
 
 static void vmb_counters_reset(void)
 {
-	unsigned int i;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < VMB_NR_COUNTERS; i++)
-			WRITE_ONCE(per_cpu(vmb_counters, cpu).v[i], 0);
+	vmb_percpu_zero(&vmb_counters.v[0], VMB_NR_COUNTERS);
+	vmb_mmap_lock_reset();
 	vmb_force_missed(true);
 }
 
@@ -595,13 +620,10 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 {
 	u64 sum[VMB_NR_COUNTERS] = {};
 	unsigned int i;
-	int cpu;
 
 	if (!vmb_has(VMB_FEAT_fault_accounting))
 		return -EOPNOTSUPP;
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < VMB_NR_COUNTERS; i++)
-			sum[i] += READ_ONCE(per_cpu(vmb_counters, cpu).v[i]);
+	vmb_percpu_sum(&vmb_counters.v[0], VMB_NR_COUNTERS, sum);
 	mutex_lock(&g->lock);
 	sum[VMB_CTR_probe_missed] = vmb_force_missed(false);
 	mutex_unlock(&g->lock);

@@ -91,6 +91,63 @@ static inline unsigned long vmb_entry_ret_addr(struct pt_regs *regs)
 }
 /* ---- fault path: end ---- */
 
+/* ---- mmap_lock tracepoints (mmap_lock.c): begin ---- */
+#include <trace/events/mmap_lock.h>
+
+/*
+ * Up to 6.x the probes of the three mmap_lock tracepoints get the mm's
+ * memcg path after the mm; 7.x dropped it. Told apart by the type of the
+ * tracepoint's iterator, which has the probe's arguments: a feature
+ * test, not a version. mmap_lock.c writes each probe once as
+ * fn(mm, write[, success]); VMB_MMAP_LOCK_PROBES() wraps it both ways
+ * and VMB_MMAP_LOCK_PROBE() takes the one this kernel calls.
+ */
+#define VMB_MMAP_LOCK_MEMCG_PATH						\
+	__same_type(&__traceiter_mmap_lock_released,			\
+		    int (*)(void *, struct mm_struct *, const char *, bool))
+
+static_assert(VMB_MMAP_LOCK_MEMCG_PATH ||
+	      __same_type(&__traceiter_mmap_lock_released,
+			  int (*)(void *, struct mm_struct *, bool)));
+static_assert(__same_type(&__traceiter_mmap_lock_start_locking,
+			  &__traceiter_mmap_lock_released));
+static_assert(VMB_MMAP_LOCK_MEMCG_PATH ?
+	      __same_type(&__traceiter_mmap_lock_acquire_returned,
+			  int (*)(void *, struct mm_struct *, const char *,
+				  bool, bool)) :
+	      __same_type(&__traceiter_mmap_lock_acquire_returned,
+			  int (*)(void *, struct mm_struct *, bool, bool)));
+
+#define VMB_MMAP_LOCK_PROBES(start, acquired, released)			\
+static void __maybe_unused start##_memcg(void *d, struct mm_struct *mm,	\
+					 const char *p, bool w)		\
+{ start(mm, w); }								\
+static void __maybe_unused start##_plain(void *d, struct mm_struct *mm,	\
+					 bool w)				\
+{ start(mm, w); }								\
+static void __maybe_unused acquired##_memcg(void *d,			\
+					    struct mm_struct *mm,	\
+					    const char *p, bool w,	\
+					    bool ok)			\
+{ acquired(mm, w, ok); }							\
+static void __maybe_unused acquired##_plain(void *d,			\
+					    struct mm_struct *mm,	\
+					    bool w, bool ok)		\
+{ acquired(mm, w, ok); }							\
+static void __maybe_unused released##_memcg(void *d,			\
+					    struct mm_struct *mm,	\
+					    const char *p, bool w)	\
+{ released(mm, w); }								\
+static void __maybe_unused released##_plain(void *d,			\
+					    struct mm_struct *mm,	\
+					    bool w)			\
+{ released(mm, w); }
+
+#define VMB_MMAP_LOCK_PROBE(fn)						\
+	((void *)__builtin_choose_expr(VMB_MMAP_LOCK_MEMCG_PATH,		\
+				       fn##_memcg, fn##_plain))
+/* ---- mmap_lock tracepoints: end ---- */
+
 /* UFFDIO_MOVE (6.8+) is a uapi macro: test it, not the version. */
 #if defined(CONFIG_USERFAULTFD) && defined(UFFDIO_MOVE)
 #define VMB_HAVE_UFFDIO_MOVE 1
