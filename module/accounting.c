@@ -643,6 +643,16 @@ static void vmb_probe_features(void)
 
 	if (VMB_HAVE_PER_VMA_LOCK)
 		vmb_set_feature(VMB_FEAT_per_vma_lock);
+	/*
+	 * The probes allocate a thread's state where they run, with
+	 * preemption (and, at a fault's begin, interrupts) off: on
+	 * PREEMPT_RT the allocator's and the xarray's locks sleep there.
+	 * The target then still serves the injectors and the swap device.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_warn("PREEMPT_RT: no fault accounting\n");
+		return;
+	}
 	for_each_kernel_tracepoint(vmb_find_tp, NULL);
 	if (!vmb_pf_user_tp) {
 		pr_warn("no page_fault_user tracepoint: no fault accounting\n");
