@@ -22,6 +22,21 @@
  * may sleep in, so unloading waits until every redirected call has
  * returned (vmb_hmf_drain()); a target change does not wait.
  *
+ * Unloading, in order, after the debugfs files are gone (no store runs,
+ * so nothing registers again): the delayed unhook work is cancelled and
+ * waited for; the kretprobe is unregistered (unregister_kretprobe()
+ * clears the return handler and waits a grace period: no handler runs
+ * after, not even for calls still in lock_vma_under_rcu()); the
+ * mmap_lock and page_fault_user probes and the ftrace callback are
+ * unregistered, then tracepoint_synchronize_unregister() waits out every
+ * probe that was running and every RCU reader of the threads' state
+ * (unregister_ftrace_function() has already waited out the callback);
+ * then the wrapper is drained: no new call can be redirected, so the
+ * in-flight count only falls, and synchronize_rcu_tasks() covers the
+ * last instructions after its count-out. No module reference is taken
+ * per call: rmmod during a target's fault loop succeeds, it only waits
+ * for the faults in flight.
+ *
  * Which lock a call runs under is in its flags (FAULT_FLAG_VMA_LOCK). On a
  * kernel with per-VMA locks every user fault outside the vsyscall page
  * begins with lock_vma_under_rcu(), so that call needs no probe of its own
