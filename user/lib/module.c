@@ -52,6 +52,12 @@ int vmb_read_faults(struct vmb_faults *f)
 			      VMB_C_NR, f->v);
 }
 
+int vmb_read_mmap_lock(struct vmb_mmap_lock *ml)
+{
+	return vmb_read_stats(VMB_KNOB(target, mmap_lock), vmb_mmap_lock_names,
+			      VMB_ML_NR, ml->v);
+}
+
 static char *trim(char *s)
 {
 	char *e;

@@ -29,6 +29,13 @@ struct vmb_faults {
 /* Parse target/faults; -EPROTO if a line is not the expected counter. */
 int vmb_read_faults(struct vmb_faults *f);
 
+struct vmb_mmap_lock {
+	uint64_t v[VMB_ML_NR];
+};
+
+/* Parse target/mmap_lock, as strictly. */
+int vmb_read_mmap_lock(struct vmb_mmap_lock *ml);
+
 struct vmb_module {
 	char dir[256];		/* debugfs directory of the module */
 	bool present;		/* dir/version readable */
