@@ -314,6 +314,12 @@ static int load_result(const struct vmb_jval *j, struct vmb_result *r)
 		for (k = 0; k < VMB_C_NR; k++)
 			r->counters[k] = jnum_u(ctr, vmb_counter_names[k]);
 	}
+	ctr = vmb_json_get(j, "mmap_lock");
+	if (ctr && ctr->t == VMB_J_OBJ) {
+		r->have_mmap_lock = true;
+		for (k = 0; k < VMB_ML_NR; k++)
+			r->mmap_lock[k] = jnum_u(ctr, vmb_mmap_lock_names[k]);
+	}
 	met = vmb_json_get(j, "metrics");
 	if (met && met->t == VMB_J_OBJ)
 		for (size_t i = 0; i < met->n && i < VMB_MAX_METRICS; i++)

@@ -429,14 +429,16 @@ static int run_injected(struct vmb_run *r)
 {
 	const struct vmb_scen_ops *ops = r->sc->ops;
 	uint64_t before[VMB_C_NR], after[VMB_C_NR], t0;
+	uint64_t ml0[VMB_ML_NR], ml1[VMB_ML_NR];
 	struct vmb_result *res = r->res;
-	bool counters;
+	bool counters, ml;
 	int ret, ret2, i;
 
 	ret = ops->arm ? ops->arm(r) : 0;
 	if (ret)
 		return ret;
 	counters = !vmb_module_read_counters(r->mod, before);
+	ml = !vmb_module_read_mmap_lock(r->mod, ml0);
 	t0 = vmb_now_ns();
 	ret = phase_injected(r);
 	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
@@ -444,6 +446,11 @@ static int run_injected(struct vmb_run *r)
 		res->have_counters = true;
 		for (i = 0; i < VMB_C_NR; i++)
 			res->counters[i] = after[i] - before[i];
+	}
+	if (ml && !vmb_module_read_mmap_lock(r->mod, ml1)) {
+		res->have_mmap_lock = true;
+		for (i = 0; i < VMB_ML_NR; i++)
+			res->mmap_lock[i] = ml1[i] - ml0[i];
 	}
 	ret2 = ops->disarm ? ops->disarm(r) : 0;
 	return ret ? ret : ret2;
