@@ -15,15 +15,6 @@
 #include "run/opts.h"
 
 #define MAX_REP 1000
-#define MIN_PHASE_S 0.01	/* shortest phase whose 0 ops/s is a value */
-
-/* VMA-lock hit rate: faults that took the per-VMA lock first. */
-double ab_hit_pct(const uint64_t *c)
-{
-	return 100.0 * (double)(c[VMB_C_vma_locked_done] +
-				c[VMB_C_vma_lock_retry]) /
-	       (double)c[VMB_C_faults];
-}
 
 static bool value_of(const struct vmb_result *r, const struct row_def *d,
 		     const char *metric, double *v)
@@ -35,11 +26,8 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 	case K_CTR:
 		*v = (double)r->counters[d->ctr];
 		return r->have_counters;
-	case K_HIT:
-		if (!r->have_counters || !r->counters[VMB_C_faults])
-			return false;
-		*v = ab_hit_pct(r->counters);
-		return true;
+	case K_FIG:
+		return vmb_figure(r, d->ctr, v);
 	case K_METRIC:
 		for (i = 0; i < r->nmetrics; i++) {
 			if (!strcmp(r->metrics[i].name, metric)) {
@@ -54,7 +42,7 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 		 * phase too short for a first op, 0 means nothing.
 		 */
 		*v = rr->secs > 0 ? (double)rr->ops / rr->secs : 0;
-		return rr->present && (rr->ops || rr->secs >= MIN_PHASE_S);
+		return rr->present && (rr->ops || rr->secs >= AB_MIN_PHASE_S);
 	default:
 		if (!rr->present || !rr->h.count)
 			return false;
@@ -101,6 +89,27 @@ struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 	struct vmb_stat s;
 
 	ab_stat_of(c, sc, threads, &d, metric, &s);
+	return s;
+}
+
+struct vmb_stat ab_metric_of(const struct vmb_result *r, const char *metric)
+{
+	struct row_def d = { "", 0, K_METRIC, 0, U_NUM };
+	struct vmb_stat s = { 0 };
+	double v;
+
+	if (value_of(r, &d, metric, &v))
+		vmb_stats(&v, 1, &s);
+	return s;
+}
+
+struct vmb_stat ab_get_figure(const struct ab_cfg *c, const char *sc,
+			      int threads, enum vmb_fault_figure fig)
+{
+	struct row_def d = { "", 0, K_FIG, fig, U_NUM };
+	struct vmb_stat s;
+
+	ab_stat_of(c, sc, threads, &d, NULL, &s);
 	return s;
 }
 
