@@ -466,14 +466,20 @@ static int run_phases(struct vmb_run *r)
 	if (ret)
 		return ret;
 	r->res->iterations = r->iterations;
-	ret = phase_baseline(r);
-	if (ret || atomic_load(&vmb_interrupted))
-		return ret;
+	/*
+	 * Forced from the baseline on, so that a forced run's writer and
+	 * bystanders are held against a baseline under mmap_lock too, as
+	 * 6.1's are: forced only for the injected phase, the control
+	 * compared a VMA-lock baseline with a forced phase (issue 13).
+	 */
 	if (r->o->force_mmap_lock) {
 		ret = vmb_knob_write(VMB_KNOB(target, force_mmap_lock), "1\n");
 		if (ret)
 			return ret;
 	}
+	ret = phase_baseline(r);
+	if (ret || atomic_load(&vmb_interrupted))
+		return ret;
 	return run_injected(r);
 }
 
