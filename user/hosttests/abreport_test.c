@@ -174,7 +174,7 @@ TEST_F(recorded, summary_tables_and_skips)
 			       "**Not significant**: 6.12 7.32 [-46.7, 61.3], against <= 0.6"));
 	/* Completed under the VMA lock: none on 6.1 and forced, all on 6.12. */
 	EXPECT_NE(NULL, strstr(line_with(md, "`seed000-swap-sync`"),
-			       "6.1: 0% [0, 0], 6.12: 100% [100, 100], 6.12 forced: 0% [0, 0]."))
+			       "6.1: 0% [0, 0] (with bystanders and writer), 6.12: 100% [100, 100] (with bystanders and writer), 6.12 forced: 0% [0, 0] (with bystanders and writer)."))
 		TH_LOG("%s", line_with(md, "`seed000-swap-sync`"));
 	EXPECT_NE(NULL, strstr(line_with(md, "`seed000-swap-sync`"),
 			       "**Observed.**"));
@@ -183,7 +183,7 @@ TEST_F(recorded, summary_tables_and_skips)
 			       "**Cannot be judged here**: no mmap_lock figures (this module has no target/mmap_lock)."));
 	EXPECT_EQ(NULL, strstr(md, "hit rate"));
 	/* Configurations, derived from the files, not from their names. */
-	EXPECT_NE(NULL, strstr(md, "| [2] | 6.12 forced | 6.12.117+deb12-amd64 | off (target/force_mmap_lock=1) |"));
+	EXPECT_NE(NULL, strstr(md, "| [2] | 6.12 forced | 6.12.117+deb12-amd64 | forced off (target/force_mmap_lock=1): "));
 	EXPECT_NE(NULL, strstr(md, "| [0] | 6.1 | 6.1.0-56-amd64 | none (no per_vma_lock"));
 	/* One table per scenario and thread count, ratios to the first. */
 	EXPECT_NE(NULL, strstr(md, "### folio-lock-shmem\n"));
@@ -372,7 +372,8 @@ static int write_cfg(const char *path, const char *release, bool vma,
 {
 	static struct vmb_result res[8];
 	struct vmb_opts o = { .nthreads = 1, .threads = { 1 }, .hold_us = 10000,
-			      .repeat = 2, .force_mmap_lock = forced };
+			      .repeat = 2, .force_mmap_lock = forced,
+			      .bystanders = 1, .writer = true };
 	struct vmb_env env = { 0 };
 	struct vmb_module mod = { .present = true, .version = "test",
 				  .features_read = true };
@@ -507,9 +508,9 @@ TEST_F(madeup, as_the_seeds_say)
 		  "6.1: skipped: no UFFDIO_MOVE here, 6.12: 0.4 [0.4, 0.4] (40.20ms / 100.50ms), 6.12 forced: 0.45 [0.45, 0.45]");
 	EXPECT_IN("`seed002-recycled`", "**Observed.**");
 	EXPECT_IN("`seed000-swap-sync`",
-		  "6.1: 0% [0, 0], 6.12: 100% [100, 100], 6.12 forced: 0% [0, 0]. Expected: >= 90% with the VMA lock (6.12), <= 10% without (6.1 and 6.12 forced). **Observed.**");
+		  "6.1: 0% [0, 0] (with bystanders and writer), 6.12: 100% [100, 100] (with bystanders and writer), 6.12 forced: 0% [0, 0] (with bystanders and writer). Expected: >= 90% with the VMA lock (6.12), <= 10% without (6.1 and 6.12 forced). **Observed.**");
 	EXPECT_IN("`seed000-swap-sync-mmap-lock`",
-		  "6.1: 1 [1, 1], 6.12: 0 [0, 0], 6.12 forced: 1 [1, 1].");
+		  "6.1: 1 [1, 1] (with bystanders and writer), 6.12: 0 [0, 0] (with bystanders and writer), 6.12 forced: 1 [1, 1] (with bystanders and writer).");
 	EXPECT_IN("`seed000-swap-sync-mmap-lock`", "**Observed.**");
 	EXPECT_IN("- **Seed 000**", "Observed 2, Cannot be judged here 4 (of 6 lines below).");
 	EXPECT_IN("- **Seed 001**", "Observed 1, Cannot be judged here 1 (of 2 lines below).");
@@ -560,7 +561,7 @@ TEST_F(madeup, noise_retries_and_no_mmap_lock)
 		  "**Not significant**: 6.1 writer slowdown 33.6x [-309, 376], against >= 10x.");
 	/* The forced run's faults all fell back after a retry: 0%. */
 	EXPECT_IN("`seed000-swap-sync`",
-		  "6.1: 0% [0, 0], 6.12: 100% [100, 100], 6.12 forced: 0% [0, 0].");
+		  "6.1: 0% [0, 0] (with bystanders and writer), 6.12: 100% [100, 100] (with bystanders and writer), 6.12 forced: 0% [0, 0] (with bystanders and writer).");
 	EXPECT_IN("`seed000-swap-sync`", "**Observed.**");
 	EXPECT_IN("`seed000-swap-sync-mmap-lock`",
 		  "6.1: no mmap_lock figures (this module has no target/mmap_lock), 6.12: no mmap_lock figures");
@@ -568,6 +569,48 @@ TEST_F(madeup, noise_retries_and_no_mmap_lock)
 		  "**Cannot be judged here**: no mmap_lock figures");
 	EXPECT_NE(NULL, strstr(self->md, "| done in 2 attempts | 100.0% ±0% | 0.0% | 0x* | 100.0% ±0% | 1x |\n"));
 	EXPECT_IN("- **Seed 001**", "Not significant 1, Cannot be judged here 1 (of 2 lines below).");
+}
+
+/*
+ * A victims-alone run joined to a configuration (A.json+alone.json): the
+ * fault-figure claims read it, not the suite's runs whose bystanders'
+ * faults swamp the victims'; the tables keep the suite's runs.
+ */
+TEST_F(madeup, victims_alone_joined)
+{
+	const struct shape vma = { 1.1, 1.2, 40, 100, true, 0, true };
+	const struct shape fell_back = { 1.1, 1.2, 40, 100, false, 0, true };
+	static struct vmb_result res[3];
+	struct vmb_opts o = { .nthreads = 1, .threads = { 1 }, .repeat = 3 };
+	struct vmb_env env = { .release = "6.12.9+deb12-amd64" };
+	struct vmb_module mod = { .present = true, .version = "test",
+				  .features_read = true,
+				  .features = 1U << VMB_F_per_vma_lock };
+	char joined[2 * PATH_MAX + 2], alone[PATH_MAX];
+	const char *f[1] = { joined };
+	int i;
+
+	snprintf(alone, sizeof(alone), "%s/alone.json", self->dir);
+	for (i = 0; i < 3; i++) {
+		swap_faults(&res[i], &fell_back);
+		res[i].repeat = i;
+	}
+	ASSERT_EQ(0, vmb_write_json(alone, &o, &env, &mod, res, 3));
+	ASSERT_EQ(0, write_cfg(self->f[0], "6.12.9+deb12-amd64", true, false, &vma));
+	snprintf(joined, sizeof(joined), "%s+%s", self->f[0], alone);
+	ASSERT_EQ(0, report(self->dir, f, 1, false)) TH_LOG("%s", vmb_errmsg());
+	self->md = slurp(self->dir, "report.md");
+	ASSERT_NE(NULL, self->md);
+	EXPECT_IN("`seed000-swap-sync`", "6.12: 0% [0, 0] (victims alone).");
+	EXPECT_IN("`seed000-swap-sync`",
+		  "**Not observed**: 6.12 0% [0, 0] (expected >= 90%).");
+	/* The table: the suite's two repeats, not the alone run's three. */
+	EXPECT_NE(NULL, strstr(self->md, "| completed under the VMA lock | 100.0% ±0% |\n"));
+	EXPECT_NE(NULL, strstr(self->md, "| runs | ok x2 |\n"));
+	/* A part that is no file: said, nothing written. */
+	snprintf(joined, sizeof(joined), "%s+%s/none.json", self->f[0], self->dir);
+	EXPECT_EQ(-ENOENT, report(self->dir, f, 1, false));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "none.json"));
 }
 
 /*

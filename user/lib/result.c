@@ -122,6 +122,12 @@ bool vmb_figure(const struct vmb_result *res, enum vmb_fault_figure f,
 	case VMB_FIG_mmap_lock_write_wait_ns_per_fault:
 		*v = (double)ml[VMB_ML_write_wait_ns] / faults;
 		return true;
+	case VMB_FIG_mmap_lock_wait_ns_per_write:
+		if (!ml[VMB_ML_write_in_fault] && !ml[VMB_ML_write_outside])
+			return false;
+		*v = (double)ml[VMB_ML_write_wait_ns] /
+		     (double)(ml[VMB_ML_write_in_fault] + ml[VMB_ML_write_outside]);
+		return true;
 	case VMB_FIG_mmap_lock_wait_p50_us_bound:
 		return vmb_mmap_lock_wait_pct(ml, 50, v);
 	case VMB_FIG_mmap_lock_wait_p99_us_bound:

@@ -43,6 +43,11 @@ struct vmb_result {
 	char scenario[64];	/* "name" or "name:variant" */
 	int threads;
 	int repeat;
+	/*
+	 * Read back from a run with --bystanders 0 --no-writer: its fault
+	 * counts are (nearly) all the victims'. Not written, derived.
+	 */
+	bool alone;
 	enum vmb_status status;
 	char reason[256];	/* why skipped or failed */
 	double elapsed_s;
@@ -81,6 +86,8 @@ struct vmb_result {
 	X(mmap_lock_write_outside_per_fault, "", "write acquisitions outside faults (mmap, munmap...), per fault") \
 	X(mmap_lock_wait_ns_per_fault, "ns", "ns waiting for mmap_lock, read and write, per fault") \
 	X(mmap_lock_write_wait_ns_per_fault, "ns", "of that, waiting for the write lock") \
+	X(mmap_lock_wait_ns_per_write, "ns",                                   \
+	  "ns one write acquisition (mmap, munmap...) waited, on average")    \
 	X(mmap_lock_wait_p50_us_bound, "us", "median mmap_lock wait: upper bound of its log2 bucket") \
 	X(mmap_lock_wait_p99_us_bound, "us", "p99 mmap_lock wait: upper bound of its log2 bucket")
 

@@ -61,6 +61,8 @@ static const struct row_def rows[] = {
 	  VMB_FIG_mmap_lock_write_outside_per_fault, U_NUM },
 	{ "mmap_lock wait / fault", 0, K_FIG,
 	  VMB_FIG_mmap_lock_wait_ns_per_fault, U_NS },
+	{ "mmap_lock wait / write acquisition", 0, K_FIG,
+	  VMB_FIG_mmap_lock_wait_ns_per_write, U_NS },
 	{ "mmap_lock wait p50 (bucket bound, us)", 0, K_FIG,
 	  VMB_FIG_mmap_lock_wait_p50_us_bound, U_NUM },
 	{ "mmap_lock wait p99 (bucket bound, us)", 0, K_FIG,
@@ -99,7 +101,7 @@ static const char *vma_desc(enum ab_vma m)
 	case VMA_ON:
 		return "on (features: per_vma_lock)";
 	case VMA_FORCED_OFF:
-		return "off (target/force_mmap_lock=1)";
+		return "forced off (target/force_mmap_lock=1): 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, baseline included; not a kernel without per-VMA locks";
 	case VMA_NONE:
 		return "none (no per_vma_lock in the module's features)";
 	default:
@@ -188,7 +190,8 @@ static void key_table(FILE *f, const struct ab_cfg *c, int nc, const struct key 
 		for (j = 0; j < c[i].l.n; j++) {
 			const struct vmb_result *r = &c[i].l.res[j];
 
-			if (r->threads == k->threads && !strcmp(r->scenario, k->sc)) {
+			if (r->threads == k->threads && ab_in_tables(&c[i], r) &&
+			    !strcmp(r->scenario, k->sc)) {
 				ok += r->status == VMB_OK;
 				bad += r->status == VMB_FAILED;
 			}
@@ -302,7 +305,7 @@ static int collect_keys(const struct ab_cfg *c, int nc, struct key *keys)
 		for (k = 0; k < c[i].l.n; k++) {
 			const struct vmb_result *r = &c[i].l.res[k];
 
-			if (r->status != VMB_OK)
+			if (r->status != VMB_OK || !ab_in_tables(&c[i], r))
 				continue;
 			for (j = 0; j < n; j++)
 				if (keys[j].threads == r->threads &&
@@ -383,7 +386,8 @@ static int write_verdicts(FILE *f, const struct ab_cfg *c, int nc,
 	tsv = fopen(path, "w");
 	if (!tsv)
 		return vmb_fail(-errno, "report: cannot write %s", path);
-	fputs("# claim\tthreads\tverdict\n", tsv);
+	fputs("# claim\tthreads\tverdict\tscenarios\truns (suite, or victims alone)\n",
+	      tsv);
 	ret = ab_summary(f, c, nc, o->wall_s, tsv);
 	if ((ferror(tsv) | fclose(tsv)) && !ret)
 		ret = -EIO;
@@ -436,7 +440,7 @@ int vmb_cmd_report(const struct vmb_opts *o)
 	FILE *f;
 
 	for (nc = 0; nc < o->nfiles; nc++) {
-		ret = vmb_load_results(o->files[nc], &c[nc].l);
+		ret = ab_load_cfg(o->files[nc], &c[nc].l);
 		if (ret)
 			goto out;
 	}

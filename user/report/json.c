@@ -374,6 +374,9 @@ int vmb_load_results(const char *path, struct vmb_loaded *out)
 	out->repeat = (int)vmb_json_num(settings, "repeat", 1);
 	v = vmb_json_get(settings, "force_mmap_lock");
 	out->force_mmap_lock = v && v->t == VMB_J_BOOL && v->b;
+	v = vmb_json_get(settings, "writer");
+	out->alone = vmb_json_num(settings, "bystanders", 1) == 0 &&
+		     v && v->t == VMB_J_BOOL && !v->b;
 	v = vmb_json_get(vmb_json_get(&root, "module"), "present");
 	out->module_present = v && v->t == VMB_J_BOOL && v->b;
 	v = vmb_json_get(vmb_json_get(&root, "module"), "features");
@@ -397,6 +400,8 @@ int vmb_load_results(const char *path, struct vmb_loaded *out)
 		}
 	}
 	out->n = results->n;
+	for (i = 0; i < out->n; i++)
+		out->res[i].alone = out->alone;
 	vmb_json_free(&root);
 	return 0;
 }

@@ -5,12 +5,15 @@
  * them: means and spreads over repeats, why a scenario did not run.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/base.h"
 #include "lib/clock.h"
+#include "lib/error.h"
 #include "report/model.h"
 #include "run/opts.h"
 
@@ -66,7 +69,8 @@ void ab_stat_of(const struct ab_cfg *c, const char *sc, int threads,
 		const struct vmb_result *r = &c->l.res[i];
 
 		if (r->status == VMB_OK && r->threads == threads &&
-		    !strcmp(r->scenario, sc) && value_of(r, d, metric, &v))
+		    ab_in_tables(c, r) && !strcmp(r->scenario, sc) &&
+		    value_of(r, d, metric, &v))
 			x[n++] = v;
 	}
 	vmb_stats(x, n, s);
@@ -90,6 +94,11 @@ struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 
 	ab_stat_of(c, sc, threads, &d, metric, &s);
 	return s;
+}
+
+bool ab_in_tables(const struct ab_cfg *c, const struct vmb_result *r)
+{
+	return !r->alone || c->l.alone;
 }
 
 struct vmb_stat ab_metric_of(const struct vmb_result *r, const char *metric)
@@ -170,6 +179,81 @@ static int major_minor(const char *release, char *buf, size_t size)
 		return -EINVAL;
 	snprintf(buf, size, "%d.%d", major, minor);
 	return 0;
+}
+
+/* The first repeat number after those of r's scenario and threads in l. */
+static int next_repeat(const struct vmb_loaded *l, size_t n,
+		       const struct vmb_result *r)
+{
+	int next = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l->res[i].threads == r->threads &&
+		    !strcmp(l->res[i].scenario, r->scenario) &&
+		    l->res[i].repeat >= next)
+			next = l->res[i].repeat + 1;
+	return next;
+}
+
+/* The results of more joined into l, renumbered after l's own. */
+static int join(struct vmb_loaded *l, struct vmb_loaded *more)
+{
+	struct vmb_result *res;
+	size_t i, n = l->n;
+
+	res = realloc(l->res, (l->n + more->n + 1) * sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	l->res = res;
+	for (i = 0; i < more->n; i++) {
+		res[n + i] = more->res[i];
+		res[n + i].repeat += next_repeat(l, n, &more->res[i]);
+	}
+	l->n += more->n;
+	return 0;
+}
+
+int ab_load_cfg(const char *spec, struct vmb_loaded *l)
+{
+	struct vmb_loaded more;
+	char path[256];
+	const char *p = spec, *plus;
+	size_t len;
+	int ret, first = 1;
+
+	if (!access(spec, F_OK))
+		return vmb_load_results(spec, l);
+	for (; *p; p = plus + !!*plus, first = 0) {
+		plus = strchrnul(p, '+');
+		len = (size_t)(plus - p);
+		if (!len || len >= sizeof(path)) {
+			ret = vmb_fail(-EINVAL, "report: '%s': expected FILE or FILE+FILE...",
+				       spec);
+			goto fail;
+		}
+		memcpy(path, p, len);
+		path[len] = '\0';
+		ret = vmb_load_results(path, first ? l : &more);
+		if (ret)
+			goto fail_first;
+		if (first)
+			continue;
+		ret = join(l, &more);
+		vmb_loaded_free(&more);
+		if (ret) {
+			vmb_fail(ret, "report: joining %s", path);
+			goto fail;
+		}
+	}
+	return 0;
+fail_first:
+	if (first)
+		return ret;
+fail:
+	if (!first)
+		vmb_loaded_free(l);
+	return ret;
 }
 
 void ab_label_cfgs(struct ab_cfg *c, int nc)

@@ -41,6 +41,12 @@ struct row_def {
 	enum unit unit;
 };
 
+/*
+ * A configuration from "A.json" or "A.json+B.json+...": the results of
+ * every file, a later file's repeats numbered after the earlier ones'
+ * (per scenario and thread count); settings and labels from the first.
+ */
+int ab_load_cfg(const char *spec, struct vmb_loaded *l);
 /* Labels (6.1, 6.12 forced, ...) and VMA lock states from the files. */
 void ab_label_cfgs(struct ab_cfg *c, int nc);
 /* Mean and spread over the repeats of a row, or of metric (K_METRIC). */
@@ -56,6 +62,11 @@ struct vmb_stat ab_get(const struct ab_cfg *c, const char *sc, int threads,
 		       int role, enum ab_kind kind);
 struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 			      int threads, const char *metric);
+/*
+ * Whether r is in the tables: a victims-alone run joined to a
+ * configuration (A.json+alone.json) serves the fault-figure claims only.
+ */
+bool ab_in_tables(const struct ab_cfg *c, const struct vmb_result *r);
 /* A scenario metric of one result, as a stat of n 0 or 1. */
 struct vmb_stat ab_metric_of(const struct vmb_result *r, const char *metric);
 struct vmb_stat ab_get_figure(const struct ab_cfg *c, const char *sc,
