@@ -127,7 +127,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		{ "writer_base ops/s", VMB_ROLE_WRITER_BASE, 2 },
 		{ "injector p50 ns", VMB_ROLE_INJECTOR, 0 },
 		{ "under VMA lock %", VMB_FIG_completed_under_vma_lock_pct, 4 },
-		{ "2+ attempts %", VMB_FIG_attempts_2_pct, 4 },
+		{ "2 attempts %", VMB_FIG_attempts_2_pct, 4 },
 		{ "mmap_lock/fault", VMB_FIG_mmap_lock_per_fault, 4 },
 		{ "ml wait ns/fault", VMB_FIG_mmap_lock_wait_ns_per_fault, 4 },
 		{ "ml wait p99 us<=", VMB_FIG_mmap_lock_wait_p99_us_bound, 4 },
