@@ -88,8 +88,9 @@ static void rm_dir(const char *dir)
 		if (e->d_name[0] == '.')
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     e->d_name) < sizeof(path))
-			unlink(path);
+				     e->d_name) < sizeof(path) &&
+		    unlink(path) && errno == EISDIR)
+			rm_dir(path);
 	}
 	closedir(d);
 	rmdir(dir);
@@ -590,7 +591,10 @@ TEST_F(madeup, victims_alone_joined)
 	const char *f[1] = { joined };
 	int i;
 
-	snprintf(alone, sizeof(alone), "%s/alone.json", self->dir);
+	/* A '+' in a directory, as in Debian's 6.12.117+deb12-amd64. */
+	snprintf(alone, sizeof(alone), "%s/6.12+deb", self->dir);
+	ASSERT_EQ(0, mkdir(alone, 0755));
+	snprintf(alone, sizeof(alone), "%s/6.12+deb/alone.json", self->dir);
 	for (i = 0; i < 3; i++) {
 		swap_faults(&res[i], &fell_back);
 		res[i].repeat = i;

@@ -225,7 +225,9 @@ int ab_load_cfg(const char *spec, struct vmb_loaded *l)
 	if (!access(spec, F_OK))
 		return vmb_load_results(spec, l);
 	for (; *p; p = plus + !!*plus, first = 0) {
-		plus = strchrnul(p, '+');
+		/* Split after ".json": a '+' is in Debian's releases too. */
+		plus = strstr(p, ".json+");
+		plus = plus ? plus + 5 : p + strlen(p);
 		len = (size_t)(plus - p);
 		if (!len || len >= sizeof(path)) {
 			ret = vmb_fail(-EINVAL, "report: '%s': expected FILE or FILE+FILE...",

@@ -42,7 +42,8 @@ struct row_def {
 };
 
 /*
- * A configuration from "A.json" or "A.json+B.json+...": the results of
+ * A configuration from "A.json" or "A.json+B.json+..." (split after
+ * ".json+", as Debian's release directories have a '+'): the results of
  * every file, a later file's repeats numbered after the earlier ones'
  * (per scenario and thread count); settings and labels from the first.
  */
