@@ -580,6 +580,27 @@ static const char *unknown_scenario(const struct vmb_claim *cl)
 	return NULL;
 }
 
+/*
+ * A figure claim's thread counts: those with victims-alone runs when any
+ * configuration has some, so that no line falls back to the runs with
+ * bystanders where the alone runs did not go (other thread counts).
+ */
+static int alone_threads(const struct vmb_claim *cl, const struct ab_cfg *c,
+			 int nc, int *t, int nt)
+{
+	int i, j, n = 0;
+
+	for (j = 0; j < nt; j++) {
+		bool alone = false;
+
+		for (i = 0; i < nc && !alone; i++)
+			alone = has_alone(&c[i], cl->scenarios[0], t[j]);
+		if (alone)
+			t[n++] = t[j];
+	}
+	return n ? n : nt;
+}
+
 /* Every line of a claim: one per thread count, or one saying why none. */
 static void claim_lines(FILE *f, const struct vmb_claim *cl,
 			const struct ab_cfg *c, int nc, struct tally *all)
@@ -590,6 +611,8 @@ static void claim_lines(FILE *f, const struct vmb_claim *cl,
 	enum vmb_verdict v;
 
 	nt = unknown ? 0 : claim_threads(cl, c, nc, t);
+	if (cl->metric == VMB_M_FIGURE)
+		nt = alone_threads(cl, c, nc, t, nt);
 	if (!nt) {
 		line_head(f, cl, 0, "victim");
 		if (unknown)
