@@ -61,5 +61,10 @@ bool vmb_have(const struct vmb_module *m, enum vmb_feature f);
 int vmb_module_set_target(struct vmb_module *m, int pid);
 /* Returns 0 and fills vals[VMB_C_NR] when target/faults could be read. */
 int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals);
+/*
+ * Fills vals[VMB_ML_NR] from target/mmap_lock; -ENOENT when no target is
+ * set or the module has no such file (before its mmap_lock statistics).
+ */
+int vmb_module_read_mmap_lock(const struct vmb_module *m, uint64_t *vals);
 
 #endif /* VMB_MODULE_H */
