@@ -195,16 +195,10 @@ int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals)
 	return vmb_parse_counters(buf, vals, &have);
 }
 
-/*
- * target/mmap_lock. Its entry in VMB_TARGET_FILES comes with the module
- * that has the file; until then its path is spelled here, once.
- */
-#define MMAP_LOCK_FILE VMB_DIR_target "mmap_lock"
-
 int vmb_module_read_mmap_lock(const struct vmb_module *m, uint64_t *vals)
 {
 	if (!m->target_set)
 		return -ENOENT;
-	return vmb_read_stats(MMAP_LOCK_FILE, vmb_mmap_lock_names, VMB_ML_NR,
-			      vals);
+	return vmb_read_stats(VMB_KNOB(target, mmap_lock), vmb_mmap_lock_names,
+			      VMB_ML_NR, vals);
 }
