@@ -18,6 +18,17 @@
 		    { VMB_CFG_WITHOUT_LOCK, VMB_AT_LEAST, 10 } },              \
 	.nexpect = 2
 
+/*
+ * Seed 001's cost: a writer that changes the VMA a fault sleeps in (or
+ * forks) waits for it while holding mmap_lock for write, with the VMA
+ * lock too (vmalock-bench run --writer MODE: SCENARIO+MODE). Shown, not
+ * judged: the figure that decides it is writer_waits, and the report has
+ * no claim kind for a scenario metric against a threshold yet.
+ */
+#define SEED001_COST                                                           \
+	.seed = "001", .role = VMB_CONTROL, .metric = VMB_M_STALL,             \
+	.measure = "writer and bystander p99 slowdowns against their baselines; writer_waits, behind_writer in the scenario table"
+
 /* The seeds: shared/seeds/ and README, "Kernel A/B report". */
 const struct vmb_claim vmb_claims[] = {
 	{
@@ -43,6 +54,34 @@ const struct vmb_claim vmb_claims[] = {
 		.metric = VMB_M_STALL,
 		.measure = "writer and bystander p99 slowdowns against their baselines",
 		.why = "what the victims' CPU use alone costs the others on a 2-vCPU guest, to read the claims above against",
+	},
+	{
+		.id = "seed001-cost-shmem",
+		.title = "mprotect() of the VMA a shmem fault sleeps in (file-backed)",
+		.scenarios = { "folio-lock-shmem+mprotect" },
+		SEED001_COST,
+		.why = "shmem_get_folio_gfp() sleeps in folio_lock() holding the VMA lock: mprotect()'s vma_start_write() waits the hold out, mmap_lock held for write",
+	},
+	{
+		.id = "seed001-cost-file",
+		.title = "mprotect() of the VMA a page-cache fault waits in (file-backed)",
+		.scenarios = { "folio-lock-file+mprotect" },
+		SEED001_COST,
+		.why = "__folio_lock_or_retry() releases the VMA lock before it sleeps: the writer need not wait (6.1: mmap_lock, also dropped)",
+	},
+	{
+		.id = "seed001-cost-swap",
+		.title = "mprotect() of the VMA a synchronous swap-in sleeps in (anonymous)",
+		.scenarios = { "swap-sync+mprotect" },
+		SEED001_COST,
+		.why = "swap_read_folio_bdev_sync() sleeps in submit_bio_wait() holding the VMA lock: the writer waits for the read",
+	},
+	{
+		.id = "seed001-cost-fork",
+		.title = "fork() while a synchronous swap-in sleeps (anonymous)",
+		.scenarios = { "swap-sync+fork" },
+		SEED001_COST,
+		.why = "dup_mmap() vma_start_write()s every VMA, the sleeping fault's too, with mmap_lock held for write: every fault that needs mmap_lock queues behind",
 	},
 	{
 		.id = "seed002-recycled",

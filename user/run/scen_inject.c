@@ -190,9 +190,11 @@ static int inj_prepare(struct vmb_run *r)
 
 	s->reg.per = 1;
 	s->reg.len = (size_t)r->nvictims * (size_t)r->page;
-	ret = vmb_map_anon(s->reg.len, true, &s->reg.base);
+	s->reg.spare = (size_t)r->page;
+	ret = vmb_map_anon(s->reg.len + s->reg.spare, true, &s->reg.base);
 	if (ret)
 		return ret;
+	vmb_writer_vma(r, s->reg.base, s->reg.len + s->reg.spare);
 	for (i = 0; i < s->reg.len; i += (size_t)r->page)
 		s->reg.base[i] = 1;
 	return 0;

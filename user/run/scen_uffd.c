@@ -239,11 +239,13 @@ static int missing_prepare(struct vmb_run *r)
 	m->h.hold_ns = r->o->hold_us * 1000;
 	m->h.run = r;
 	m->h.serve = missing_serve;
-	ret = vmb_uffd_register_missing(m->h.fd, m->reg.base, m->reg.len);
+	/* The spare page too: a registration of part of it splits the VMA. */
+	ret = vmb_uffd_register_missing(m->h.fd, m->reg.base,
+					m->reg.len + m->reg.spare);
 	if (ret)
 		return ret;
 	m->h.reg_base = m->reg.base;
-	m->h.reg_len = m->reg.len;
+	m->h.reg_len = m->reg.len + m->reg.spare;
 	return 0;
 }
 

@@ -208,10 +208,36 @@ static int swap_is_on(void)
 
 /* ---- every scenario runs, with plausible numbers ---- */
 
-FIXTURE(scenario) {
+/* One run of the tool: its output and its JSON. */
+struct tool_run {
 	char json[64];
 	char *out;
 	char *doc;
+};
+
+/* 0, 1 when there is no tool to run, or -errno. */
+static int tool_run_init(struct tool_run *t)
+{
+	t->doc = NULL;
+	t->out = malloc(OUT_MAX);
+	if (!t->out)
+		return -ENOMEM;
+	if (access(tool(), X_OK))
+		return 1;
+	snprintf(t->json, sizeof(t->json), "/tmp/tool_test.XXXXXX");
+	return mkstemp(t->json) < 0 ? -errno : 0;
+}
+
+static void tool_run_free(struct tool_run *t)
+{
+	if (t->json[0])
+		unlink(t->json);
+	free(t->doc);
+	free(t->out);
+}
+
+FIXTURE(scenario) {
+	struct tool_run t;
 };
 
 FIXTURE_VARIANT(scenario) {
@@ -262,20 +288,16 @@ FIXTURE_VARIANT_ADD(scenario, collapse_shmem) {
 
 FIXTURE_SETUP(scenario)
 {
-	self->doc = NULL;
-	self->out = malloc(OUT_MAX);
-	ASSERT_NE(NULL, self->out);
-	if (access(tool(), X_OK))
+	int ret = tool_run_init(&self->t);
+
+	if (ret == 1)
 		SKIP(return, "%s not found (set VMB_TOOL)", tool());
-	snprintf(self->json, sizeof(self->json), "/tmp/tool_test.XXXXXX");
-	ASSERT_LE(0, mkstemp(self->json));
+	ASSERT_EQ(0, ret);
 }
 
 FIXTURE_TEARDOWN(scenario)
 {
-	unlink(self->json);
-	free(self->doc);
-	free(self->out);
+	tool_run_free(&self->t);
 }
 
 /* The median time of one read of folio_lock/stats, as the tool polls it. */
@@ -319,14 +341,14 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		argv[i] = (char *)fixed[i];
 	argv[2] = (char *)variant->name;
 	argv[8] = hold;
-	argv[12] = self->json;
-	ret = run_tool(argv, self->out, OUT_MAX, 100);
-	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->out);
-	self->doc = slurp(self->json);
-	ASSERT_NE(NULL, self->doc);
-	res = find_result(self->doc, variant->name);
+	argv[12] = self->t.json;
+	ret = run_tool(argv, self->t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->t.out);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	res = find_result(self->t.doc, variant->name);
 	ASSERT_NE(NULL, res) TH_LOG("no result for %s in %s", variant->name,
-				    self->json);
+				    self->t.json);
 	if (strstr(res, "\"status\":\"skipped\""))
 		SKIP(return, "%s", strstr(res, "\"reason\""));
 	status_ok = !!strstr(res, "\"status\":\"ok\"");
@@ -504,9 +526,93 @@ static const struct bad_case bad_cases[] = {
 	{ { "run", "--threads", "0" }, "--threads" },
 	{ { "run", "--hold-us", "soon" }, "'soon'" },
 	{ { "run", "no-such-scenario" }, "'no-such-scenario'" },
+	{ { "run", "--writer", "chmod" }, "--writer" },
 	{ { "compare" }, "compare" },
 	{ { "frobnicate" }, "'frobnicate'" },
 };
+
+/*
+ * --writer MODE on the victims' VMA: a shmem fault asleep on a held folio
+ * holds that VMA's lock (6.12) or mmap_lock (6.1), so a writer that
+ * changes the VMA, or forks, sleeps behind it at least once in five
+ * holds: writer_waits counts it. The VMA is whole again after each op
+ * (the next one would fail otherwise). A scenario with no such VMA is
+ * skipped, saying why.
+ */
+FIXTURE(writer) {
+	struct tool_run t;
+};
+
+FIXTURE_VARIANT(writer) {
+	const char *mode;
+};
+
+FIXTURE_VARIANT_ADD(writer, mprotect) { .mode = "mprotect" };
+FIXTURE_VARIANT_ADD(writer, munmap) { .mode = "munmap" };
+FIXTURE_VARIANT_ADD(writer, mremap) { .mode = "mremap" };
+FIXTURE_VARIANT_ADD(writer, fork) { .mode = "fork" };
+
+FIXTURE_SETUP(writer)
+{
+	int ret = tool_run_init(&self->t);
+
+	if (ret == 1)
+		SKIP(return, "%s not found (set VMB_TOOL)", tool());
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(writer)
+{
+	tool_run_free(&self->t);
+}
+
+TEST_F_TIMEOUT(writer, waits_behind_a_held_fault, 120)
+{
+	static const char *const fixed[] = {
+		"vmalock-bench", "run", "folio-lock-shmem",
+		"uffd-move-vs-copy:copy-recycled", "-t", "1", "-n", "5",
+		"--hold-us", "20000", "-q", "--writer", NULL, "--json", NULL };
+	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
+	char name[64], *res;
+	double waits;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		argv[i] = (char *)fixed[i];
+	argv[12] = (char *)variant->mode;
+	argv[14] = self->t.json;
+
+	ret = run_tool(argv, self->t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->t.out);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	EXPECT_NE(NULL, strstr(self->t.doc, "\"writer_mode\":\""));
+	/* The skip first: find_result() cuts the document. */
+	snprintf(name, sizeof(name), "uffd-move-vs-copy:copy-recycled+%s",
+		 variant->mode);
+	res = find_result(self->t.doc, name);
+	ASSERT_NE(NULL, res) TH_LOG("no result %s", name);
+	if (strcmp(variant->mode, "fork")) {
+		EXPECT_NE(NULL, strstr(res, "\"status\":\"skipped\""));
+		EXPECT_NE(NULL, strstr(res, "has no single VMA")) TH_LOG("%s", res);
+	} else {
+		EXPECT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+	}
+	free(self->t.doc);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	snprintf(name, sizeof(name), "folio-lock-shmem+%s", variant->mode);
+	res = find_result(self->t.doc, name);
+	ASSERT_NE(NULL, res) TH_LOG("no result %s", name);
+	if (strstr(res, "\"status\":\"skipped\""))
+		SKIP(return, "%s", strstr(res, "\"reason\""));
+	ASSERT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "writer_waits", &waits))
+		TH_LOG("%s", res);
+	TH_LOG("%s: writer waited %.0f times", name, waits);
+	EXPECT_GE(waits, 1);
+}
 
 /*
  * --trace FILE: the run is recorded with trace-cmd and the tool prints
