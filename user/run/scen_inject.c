@@ -16,8 +16,11 @@
  * lock and retries (filemap_fault(), VM_FAULT_RETRY), a shmem fault sleeps
  * in folio_lock() under its lock. folio-lock-file pauses a hold's length
  * between holds, for the retry to get through; folio-lock-retry does not
- * pause, so a retry can meet the next hold and the fault retries again
- * (seed 003: FAULT_FLAG_TRIED, retry_after_tried, attempts_3+).
+ * pause, so a retry can meet the next hold and the fault takes a third
+ * call (attempts_3). Never more on 6.12: the VMA-lock fallback sets
+ * FAULT_FLAG_TRIED only for a major fault, and lock_folio_maybe_drop_mmap()
+ * drops mmap_lock only on a first try, so no retry_after_tried here; the
+ * measured retry after FAULT_FLAG_TRIED (seed 003) is uffd-wake-retry.
  *
  * migration: the victim writes to its anonymous page while the injector
  * holds a migration entry in its pte (mode restore).

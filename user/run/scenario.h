@@ -90,6 +90,7 @@ enum {
 extern const struct vmb_scen_ops vmb_swapin_ops;
 enum { VMB_SWAPIN_ASYNC, VMB_SWAPIN_SYNC, VMB_SWAPIN_SHARED };
 extern const struct vmb_scen_ops vmb_uffd_missing_ops;
+enum { VMB_UFFD_MISSING, VMB_UFFD_WAKE_RETRY };
 extern const struct vmb_scen_ops vmb_uffd_move_ops;
 extern const struct vmb_scen_ops vmb_collapse_ops;
 

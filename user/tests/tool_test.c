@@ -615,6 +615,82 @@ TEST_F_TIMEOUT(writer, waits_behind_a_held_fault, 120)
 }
 
 /*
+ * Seed 002's condition: a move needs a remote TLB flush once the mm is
+ * live on another CPU. Pinned to one CPU, a compaction sends (almost) no
+ * TLB IPI per page; spread, the shootdown probe's zaps each send one to
+ * the spinning peer. UFFDIO_MOVE where the kernel has it.
+ */
+static bool tlb_line(void)
+{
+	char *buf = slurp("/proc/interrupts");
+	bool ret = buf && strstr(buf, " TLB:");
+
+	free(buf);
+	return ret;
+}
+
+static const char *const shootdown_runs[] = {
+	"uffd-move-vs-copy:copy-recycled-pinned",
+	"uffd-move-vs-copy:move-recycled-pinned",
+	"uffd-move-vs-copy:copy-recycled",
+};
+
+TEST(move_vs_copy_shootdowns)
+{
+	static const char *const fixed[] = {
+		"vmalock-bench", "run", NULL, NULL, NULL, "-t", "1", "-n", "64",
+		"--no-writer", "--bystanders", "0", "-q", "--json", NULL };
+	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
+	struct tool_run t = { .json = "" };
+	double v;
+	char *res;
+	size_t i;
+	int ret;
+
+	ret = tool_run_init(&t);
+	if (ret == 1)
+		SKIP(return, "%s not found (set VMB_TOOL)", tool());
+	ASSERT_EQ(0, ret);
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		argv[i] = (char *)fixed[i];
+	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++)
+		argv[2 + i] = (char *)shootdown_runs[i];
+	argv[14] = t.json;
+	ret = run_tool(argv, t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, t.out);
+	if (!tlb_line() || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		tool_run_free(&t);
+		SKIP(return, "one CPU, or no TLB line in /proc/interrupts");
+	}
+	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++) {
+		bool pinned = strstr(shootdown_runs[i], "-pinned");
+		char exact[80];
+
+		free(t.doc);
+		t.doc = slurp(t.json);
+		ASSERT_NE(NULL, t.doc);
+		snprintf(exact, sizeof(exact), "%s\"", shootdown_runs[i]);
+		res = find_result(t.doc, exact);
+		ASSERT_NE(NULL, res);
+		if (strstr(res, "\"status\":\"skipped\"")) /* no UFFDIO_MOVE */
+			continue;
+		ASSERT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", pinned ?
+				      "tlb_ipis_per_page" :
+				      "shootdown_ipis_per_zap", &v))
+			TH_LOG("%s", res);
+		TH_LOG("%s: %.2f TLB IPIs per %s", shootdown_runs[i], v,
+		       pinned ? "page" : "zap with a peer on another CPU");
+		if (pinned) {
+			EXPECT_LT(v, 0.5);
+		} else {
+			EXPECT_GE(v, 0.5);
+		}
+	}
+	tool_run_free(&t);
+}
+
+/*
  * --trace FILE: the run is recorded with trace-cmd and the tool prints
  * its summary: the mmap_lock waits by role and the module's fault events
  * by path, which for folio-lock-shmem must be there.
