@@ -148,6 +148,18 @@ const struct vmb_claim vmb_claims[] = {
 		.why = "without remote flushes the two differ by the kernel's allocation and copy against the application's",
 	},
 	{
+		.id = "seed004-2proc",
+		.seed = "004",
+		.title = "MADV_COLLAPSE of a memfd that a second process maps too",
+		.scenarios = { "collapse-shmem-2proc" },
+		.role = VMB_CLAIM,
+		.metric = VMB_M_STALL,
+		.measure = "writer ops/s and bystander p99 against their baselines; the second process's faults (proc2_p99_us) and collapse_ok in the scenario table",
+		.expect = { { VMB_CFG_WITH_LOCK, VMB_AT_MOST, 1.5 } },
+		.nexpect = 1,
+		.why = "retract_page_tables() takes no mmap_lock of any mapper since 6.6 (6.1: a write trylock of each), so a collapse stalls no writer",
+	},
+	{
 		.id = "vma-lock-hit-rate",
 		.seed = "000",
 		.title = "VMA-lock hit rate",

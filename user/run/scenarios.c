@@ -75,7 +75,13 @@ const struct vmb_scenario vmb_scenarios[] = {
 	{ "collapse-shmem",
 	  "MADV_COLLAPSE of shmem racing victims' faults and the writer",
 	  "transparent_hugepage, MADV_COLLAPSE (6.1+)",
-	  NEEDS(transparent_hugepage), VMB_K_NONE, &vmb_collapse_ops, 0 },
+	  NEEDS(transparent_hugepage), VMB_K_NONE, &vmb_collapse_ops,
+	  VMB_COLLAPSE_ONE },
+	{ "collapse-shmem-2proc",
+	  "collapse-shmem with a second process faulting on the same memfd (retract_page_tables() over every mapper); faults during hole punches counted apart",
+	  "transparent_hugepage, MADV_COLLAPSE (6.1+)",
+	  NEEDS(transparent_hugepage), VMB_K_NONE, &vmb_collapse_ops,
+	  VMB_COLLAPSE_2PROC },
 };
 const size_t vmb_nscenarios = VMB_ARRAY_SIZE(vmb_scenarios);
 

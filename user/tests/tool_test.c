@@ -246,6 +246,8 @@ FIXTURE_VARIANT(scenario) {
 	int injected;
 	/* a counter that must have moved (with fault accounting), or NULL */
 	const char *counter;
+	/* a metric that must be above 0, or NULL */
+	const char *metric;
 };
 
 FIXTURE_VARIANT_ADD(scenario, baseline_anon) {
@@ -279,11 +281,19 @@ FIXTURE_VARIANT_ADD(scenario, migration) {
 FIXTURE_VARIANT_ADD(scenario, uffd_missing) {
 	.name = "uffd-missing", .injected = 1,
 };
+FIXTURE_VARIANT_ADD(scenario, uffd_wake_retry) {
+	.name = "uffd-wake-retry", .injected = 1,
+	.counter = "retry_after_tried",
+};
 FIXTURE_VARIANT_ADD(scenario, uffd_move_vs_copy) {
 	.name = "uffd-move-vs-copy:copy-recycled", .injected = -1,
 };
 FIXTURE_VARIANT_ADD(scenario, collapse_shmem) {
 	.name = "collapse-shmem", .injected = -1,
+};
+FIXTURE_VARIANT_ADD(scenario, collapse_shmem_2proc) {
+	.name = "collapse-shmem-2proc", .injected = -1,
+	.metric = "proc2_faults",
 };
 
 FIXTURE_SETUP(scenario)
@@ -388,6 +398,11 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		ASSERT_EQ(0, json_num(res, "\"counters\":", variant->counter,
 				      &v));
 		EXPECT_GT(v, 0) TH_LOG("counter %s did not move", variant->counter);
+	}
+	if (variant->metric) {
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", variant->metric, &v))
+			TH_LOG("%s", res);
+		EXPECT_GT(v, 0) TH_LOG("metric %s is 0", variant->metric);
 	}
 }
 
