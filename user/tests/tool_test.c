@@ -363,7 +363,8 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		SKIP(return, "%s", strstr(res, "\"reason\""));
 	status_ok = !!strstr(res, "\"status\":\"ok\"");
 	ASSERT_EQ(1, status_ok) TH_LOG("%s", res);
-	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	/* ops: every fault, also those a scenario keeps out of its latencies */
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "ops", &count));
 	ASSERT_GE(count, 2 * 20 / 2) TH_LOG("victim faults: %.0f", count);
 	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &p50));
 	TH_LOG("%s: victim p50 %.1f us (hold %d us), %.0f faults",
@@ -638,7 +639,7 @@ TEST_F_TIMEOUT(writer, waits_behind_a_held_fault, 120)
 static bool tlb_line(void)
 {
 	char *buf = slurp("/proc/interrupts");
-	bool ret = buf && strstr(buf, " TLB:");
+	bool ret = buf && strstr(buf, "TLB:");
 
 	free(buf);
 	return ret;
@@ -696,6 +697,10 @@ TEST(move_vs_copy_shootdowns)
 			TH_LOG("%s", res);
 		TH_LOG("%s: %.2f TLB IPIs per %s", shootdown_runs[i], v,
 		       pinned ? "page" : "zap with a peer on another CPU");
+		if (!pinned && v == 0 && !strstr(res, "\"shootdown_us\"")) {
+			tool_run_free(&t);
+			SKIP(return, "no TLB IPI counted here: flushes go another way (a hypervisor's paravirt flush)");
+		}
 		if (pinned) {
 			EXPECT_LT(v, 0.5);
 		} else {
