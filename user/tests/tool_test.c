@@ -636,13 +636,22 @@ TEST_F_TIMEOUT(writer, waits_behind_a_held_fault, 120)
  * TLB IPI per page; spread, the shootdown probe's zaps each send one to
  * the spinning peer. UFFDIO_MOVE where the kernel has it.
  */
-static bool tlb_line(void)
+/* The TLB line of /proc/interrupts summed over the CPUs; -1: none. */
+static long long tlb_sum(void)
 {
-	char *buf = slurp("/proc/interrupts");
-	bool ret = buf && strstr(buf, "TLB:");
+	char *buf = slurp("/proc/interrupts"), *p, *end;
+	long long sum = -1;
 
+	p = buf ? strstr(buf, "TLB:") : NULL;
+	for (p = p ? p + 4 : NULL; p; p = end) {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sum = (sum < 0 ? 0 : sum) + v;
+	}
 	free(buf);
-	return ret;
+	return sum;
 }
 
 static const char *const shootdown_runs[] = {
@@ -658,6 +667,7 @@ TEST(move_vs_copy_shootdowns)
 		"--no-writer", "--bystanders", "0", "-q", "--json", NULL };
 	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
 	struct tool_run t = { .json = "" };
+	long long tlb0;
 	double v;
 	char *res;
 	size_t i;
@@ -667,6 +677,7 @@ TEST(move_vs_copy_shootdowns)
 	if (ret == 1)
 		SKIP(return, "%s not found (set VMB_TOOL)", tool());
 	ASSERT_EQ(0, ret);
+	tlb0 = tlb_sum();
 	for (i = 0; i < ARRAY_SIZE(fixed); i++)
 		argv[i] = (char *)fixed[i];
 	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++)
@@ -674,9 +685,13 @@ TEST(move_vs_copy_shootdowns)
 	argv[14] = t.json;
 	ret = run_tool(argv, t.out, OUT_MAX, 100);
 	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, t.out);
-	if (!tlb_line() || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+	if (tlb0 < 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		tool_run_free(&t);
 		SKIP(return, "one CPU, or no TLB line in /proc/interrupts");
+	}
+	if (tlb_sum() == tlb0) {
+		tool_run_free(&t);
+		SKIP(return, "no TLB IPI counted during the run: flushes go another way here (a hypervisor's paravirt flush)");
 	}
 	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++) {
 		bool pinned = strstr(shootdown_runs[i], "-pinned");
@@ -697,14 +712,14 @@ TEST(move_vs_copy_shootdowns)
 			TH_LOG("%s", res);
 		TH_LOG("%s: %.2f TLB IPIs per %s", shootdown_runs[i], v,
 		       pinned ? "page" : "zap with a peer on another CPU");
-		if (!pinned && v == 0 && !strstr(res, "\"shootdown_us\"")) {
-			tool_run_free(&t);
-			SKIP(return, "no TLB IPI counted here: flushes go another way (a hypervisor's paravirt flush)");
-		}
+		/*
+		 * Spread, the peer is not always on its CPU in our mm when a
+		 * zap comes (TCG, 6.12: 0.28 to 1 IPI per zap): some must.
+		 */
 		if (pinned) {
 			EXPECT_LT(v, 0.5);
 		} else {
-			EXPECT_GE(v, 0.5);
+			EXPECT_GT(v, 0.1);
 		}
 	}
 	tool_run_free(&t);
