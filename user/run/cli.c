@@ -17,6 +17,10 @@
 #include "run/commands.h"
 #include "run/scenario.h"
 
+const char *const vmb_writer_names[VMB_W_NR] = {
+	"mmap", "mprotect", "munmap", "mremap", "fork",
+};
+
 /* Adding a command: a row here, its function, its options in allowed(). */
 static const struct {
 	const char *name;
@@ -37,7 +41,11 @@ static const struct {
 	  "  -d, --duration S        run each point S seconds instead\n"
 	  "  -r, --repeat R          repeats of every point (default 1)\n"
 	  "      --bystanders N      threads faulting in other VMAs (default 1)\n"
-	  "      --no-writer         no mmap/munmap writer thread\n"
+	  "      --no-writer         no writer thread\n"
+	  "      --writer MODE       what the writer does: mmap (default: map and\n"
+	  "                          unmap 64 KiB elsewhere), or on the victims'\n"
+	  "                          VMA: mprotect, munmap (and regrow), mremap\n"
+	  "                          (shrink, regrow); or fork (the child exits)\n"
 	  "      --baseline S        seconds of the no-injection baseline (default 0.1)\n"
 	  "      --force-mmap-lock   set target/force_mmap_lock during runs\n"
 	  "      --json FILE         write every number to FILE\n"
@@ -151,7 +159,7 @@ static int parse_threads(struct vmb_opts *o, const char *arg)
 
 enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
-	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL
+	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER
 };
 
 static const struct option longopts[] = {
@@ -163,6 +171,7 @@ static const struct option longopts[] = {
 	{ "repeat", required_argument, NULL, 'r' },
 	{ "bystanders", required_argument, NULL, O_BYST },
 	{ "no-writer", no_argument, NULL, O_NOWRITER },
+	{ "writer", required_argument, NULL, O_WRITER },
 	{ "baseline", required_argument, NULL, O_BASELINE },
 	{ "force-mmap-lock", no_argument, NULL, O_FORCE },
 	{ "json", required_argument, NULL, O_JSON },
@@ -317,6 +326,15 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			break;
 		case O_NOWRITER:
 			o->writer = false;
+			break;
+		case O_WRITER:
+			for (v = 0; v < VMB_W_NR; v++)
+				if (!strcmp(optarg, vmb_writer_names[v]))
+					break;
+			if (v == VMB_W_NR)
+				return bad_value(o->cmd, "--writer", optarg,
+						 "mmap, mprotect, munmap, mremap or fork");
+			o->writer_mode = (enum vmb_writer_mode)v;
 			break;
 		case O_BASELINE:
 			if (vmb_parse_double(optarg, 0, 3600, &o->baseline_s))

@@ -3,10 +3,12 @@
  * The run engine: one scenario, one thread count, one repeat.
  *
  * Roles: victims fault in the injected range (every fault timed),
- * bystanders fault in VMAs of their own, the writer maps and unmaps an
- * unrelated region. Bystanders and writer first run alone (the
- * no-injection baseline), then again while the victims run with the
- * injector armed.
+ * bystanders fault in VMAs of their own, the writer takes mmap_lock for
+ * write over and over (--writer: maps and unmaps an unrelated region, or
+ * changes the victims' own VMA, or forks). Bystanders and writer first
+ * run alone (the no-injection baseline), then again while the victims
+ * run with the injector armed.
+ * The writer and what queues behind it: writer.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +26,9 @@
 #include "lib/map.h"
 #include "run/engine.h"
 #include "run/trace.h"
+#include "run/writer.h"
 
 #define BYSTANDER_PAGES 1024
-#define WRITER_LEN (64 << 10)
 
 #define SPAN_PAGES_MAX 4096
 
@@ -39,17 +41,23 @@ size_t vmb_span_pages(const struct vmb_run *r)
 
 int vmb_region_map_anon(struct vmb_run *r, struct vmb_region *reg)
 {
+	int ret;
+
 	memset(reg, 0, sizeof(*reg));
 	reg->fd = -1;
 	reg->per = vmb_span_pages(r);
 	reg->len = reg->per * (size_t)r->nvictims * (size_t)r->page;
-	return vmb_map_anon(reg->len, true, &reg->base);
+	reg->spare = (size_t)r->page;
+	ret = vmb_map_anon(reg->len + reg->spare, true, &reg->base);
+	if (!ret)
+		vmb_writer_vma(r, reg->base, reg->len + reg->spare);
+	return ret;
 }
 
 void vmb_region_unmap(struct vmb_region *reg)
 {
 	if (reg->base)
-		munmap(reg->base, reg->len);
+		munmap(reg->base, reg->len + reg->spare);
 	if (reg->fd >= 0)
 		close(reg->fd);
 	reg->base = NULL;
@@ -85,15 +93,18 @@ int vmb_region_map_file(struct vmb_run *r, struct vmb_region *reg,
 	free(buf);
 	if (ret)
 		return ret;
-	reg->base = mmap(NULL, reg->len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 reg->fd, 0);
+	/* The spare page lies past the end of the file: never touched. */
+	reg->spare = page;
+	reg->base = mmap(NULL, reg->len + reg->spare, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, reg->fd, 0);
 	if (reg->base == MAP_FAILED) {
 		reg->base = NULL;
 		return vmb_fail(-errno, "%s: mmap of the file", what);
 	}
 	/* Small folios only: a fault per page, one folio per victim page. */
-	if (madvise(reg->base, reg->len, MADV_NOHUGEPAGE))
+	if (madvise(reg->base, reg->len + reg->spare, MADV_NOHUGEPAGE))
 		return vmb_fail(-errno, "%s: madvise(MADV_NOHUGEPAGE)", what);
+	vmb_writer_vma(r, reg->base, reg->len + reg->spare);
 	return 0;
 }
 
@@ -130,6 +141,8 @@ int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w)
 			t1 = vmb_now_ns();
 			vmb_hist_add(&w->hist, t1 - t0);
 			w->ops++;
+			if (w->watch)
+				vmb_writer_watch(r, w, t0, t1);
 		}
 		ret = w->span.refill(r, w);
 		if (ret)
@@ -155,30 +168,6 @@ static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
 	return ret;
 }
 
-/* mmap()+munmap() of an unrelated region: both take mmap_lock for write. */
-static int writer_body(struct vmb_run *r, struct vmb_worker *w)
-{
-	uint64_t t0, t1;
-	void *p;
-
-	w->t_start = vmb_now_ns();
-	while (!vmb_should_stop(r)) {
-		t0 = vmb_now_ns();
-		p = mmap(NULL, WRITER_LEN, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return vmb_fail(-errno, "writer: mmap of %d bytes",
-					WRITER_LEN);
-		if (munmap(p, WRITER_LEN))
-			return vmb_fail(-errno, "writer: munmap");
-		t1 = vmb_now_ns();
-		vmb_hist_add(&w->hist, t1 - t0);
-		w->ops++;
-	}
-	w->t_end = vmb_now_ns();
-	return 0;
-}
-
 static void *worker_main(void *arg)
 {
 	struct vmb_worker *w = arg;
@@ -199,7 +188,7 @@ static void *worker_main(void *arg)
 		break;
 	case VMB_ROLE_WRITER:
 	case VMB_ROLE_WRITER_BASE:
-		w->err = writer_body(r, w);
+		w->err = vmb_writer_body(r, w);
 		break;
 	case VMB_ROLE_INJECTOR:
 		w->t_start = vmb_now_ns();
@@ -235,9 +224,17 @@ static int crew_add(struct vmb_run *r, struct crew *c, enum vmb_role role,
 	w->run = r;
 	w->role = role;
 	w->id = id;
+	if (role == VMB_ROLE_BYSTANDER && r->wr) {
+		ret = vmb_writer_watch_init(w);
+		if (ret) {
+			free(w);
+			return ret;
+		}
+	}
 	c->w[c->n] = w;
 	ret = pthread_create(&w->tid, NULL, worker_main, w);
 	if (ret) {
+		free(w->watch);
 		free(w);
 		return vmb_fail(-ret, "pthread_create for a %s thread",
 				vmb_role_names[role]);
@@ -271,6 +268,7 @@ static int crew_join(struct vmb_run *r, struct crew *c, int role)
 			rr->secs = (double)(t1 - t0) / 1e9;
 		if (w->err && !err)
 			err = w->err;
+		vmb_writer_watch_done(r, w);
 		free(w);
 		c->w[i] = NULL;
 	}
@@ -406,18 +404,23 @@ int vmb_skip(struct vmb_run *r, const char *fmt, ...)
 	return 1;
 }
 
+/*
+ * "name", "name:variant", and "+mode" after either when the writer is not
+ * the default one: each is its own row in compare and the report.
+ */
 static void result_init(struct vmb_result *res, const struct vmb_scenario *sc,
-			int variant, int threads, int repeat)
+			int variant, int threads, int repeat,
+			const struct vmb_opts *o)
 {
 	const char *const *v = sc->ops->variants;
 	int i;
 
 	memset(res, 0, sizeof(*res));
-	if (variant >= 0 && v)
-		snprintf(res->scenario, sizeof(res->scenario), "%s:%s",
-			 sc->name, v[variant]);
-	else
-		snprintf(res->scenario, sizeof(res->scenario), "%s", sc->name);
+	snprintf(res->scenario, sizeof(res->scenario), "%s%s%s%s%s", sc->name,
+		 variant >= 0 && v ? ":" : "", variant >= 0 && v ? v[variant] : "",
+		 o->writer && o->writer_mode != VMB_W_MMAP ? "+" : "",
+		 o->writer && o->writer_mode != VMB_W_MMAP ?
+			 vmb_writer_names[o->writer_mode] : "");
 	res->threads = threads;
 	res->repeat = repeat;
 	for (i = 0; i < VMB_ROLE_NR; i++)
@@ -442,6 +445,7 @@ static int run_injected(struct vmb_run *r)
 	t0 = vmb_now_ns();
 	ret = phase_injected(r);
 	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
+	vmb_writer_metrics(r);
 	if (counters && !vmb_module_read_counters(r->mod, after)) {
 		res->have_counters = true;
 		for (i = 0; i < VMB_C_NR; i++)
@@ -463,6 +467,9 @@ static int run_phases(struct vmb_run *r)
 	int ret;
 
 	ret = ops->prepare ? ops->prepare(r) : 0;
+	if (ret)
+		return ret;
+	ret = vmb_writer_check(r);
 	if (ret)
 		return ret;
 	r->res->iterations = r->iterations;
@@ -492,7 +499,7 @@ int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
 	char buf[256];
 	int ret, ret2;
 
-	result_init(res, sc, variant, threads, repeat);
+	result_init(res, sc, variant, threads, repeat, o);
 	why = vmb_scenario_missing(sc, mod, buf, sizeof(buf));
 	if (why) {
 		res->status = VMB_SKIPPED;
@@ -512,6 +519,11 @@ int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
 	r.priv = calloc(1, sc->ops->priv_size ? sc->ops->priv_size : 1);
 	if (!r.priv)
 		return vmb_fail(-ENOMEM, "%s: allocation", sc->name);
+	ret = vmb_writer_init(&r);
+	if (ret) {
+		free(r.priv);
+		return ret;
+	}
 
 	ret = run_phases(&r);
 	if (o->force_mmap_lock) {
@@ -522,6 +534,7 @@ int vmb_run_one(const struct vmb_scenario *sc, int variant, int threads,
 	if (sc->ops->cleanup)
 		sc->ops->cleanup(&r);
 	free(r.priv);
+	vmb_writer_free(&r);
 	if (ret > 0) {	/* the scenario found it cannot run here */
 		res->status = VMB_SKIPPED;
 	} else if (ret) {

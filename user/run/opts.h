@@ -16,6 +16,15 @@
 #define VMB_MAX_BYSTANDERS 64
 #define VMB_MAX_VICTIMS 1024
 
+/*
+ * What the writer thread does (--writer): map and unmap a region of its
+ * own, or change the VMA the victims fault in (its spare last page), or
+ * fork().
+ */
+enum vmb_writer_mode { VMB_W_MMAP, VMB_W_MPROTECT, VMB_W_MUNMAP,
+		       VMB_W_MREMAP, VMB_W_FORK, VMB_W_NR };
+extern const char *const vmb_writer_names[VMB_W_NR];
+
 enum vmb_cmd { VMB_CMD_NONE, VMB_CMD_LIST, VMB_CMD_RUN, VMB_CMD_COMPARE,
 	       VMB_CMD_PLOT, VMB_CMD_CHECK, VMB_CMD_HELP, VMB_CMD_VERSION,
 	       VMB_CMD_REPORT };
@@ -37,6 +46,7 @@ struct vmb_opts {
 	int repeat;
 	int bystanders;
 	bool writer;
+	enum vmb_writer_mode writer_mode;
 	bool force_mmap_lock;
 	const char *json;
 	const char *csv;

@@ -319,8 +319,9 @@ int vmb_write_json(const char *path, const struct vmb_opts *o,
 		(unsigned long long)env->iterations);
 	fprintf(f, "\"duration_s\":%.6g,\"repeat\":%d,\"bystanders\":%d,",
 		o->duration_s, o->repeat, o->bystanders);
-	fprintf(f, "\"writer\":%s,\"baseline_s\":%.6g,\"force_mmap_lock\":%s,",
-		o->writer ? "true" : "false", o->baseline_s,
+	fprintf(f, "\"writer\":%s,\"writer_mode\":\"%s\",\"baseline_s\":%.6g,\"force_mmap_lock\":%s,",
+		o->writer ? "true" : "false",
+		vmb_writer_names[o->writer_mode], o->baseline_s,
 		o->force_mmap_lock ? "true" : "false");
 	fputs("\"clock\":\"clock_gettime(CLOCK_MONOTONIC) vDSO\",", f);
 	fprintf(f, "\"clock_cost_ns\":%.3g,\"timing_overhead_ns\":%.3g,",

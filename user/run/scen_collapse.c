@@ -6,12 +6,26 @@
  * neither the victims nor the writer should wait for it. The injector
  * thread collapses each 2 MiB chunk, then punches it out so that the next
  * round has small pages to collapse again.
+ *
+ * collapse-shmem-2proc: the same, and a second process maps the same
+ * memfd and faults on it too. What seed 004 took the locks out of is
+ * retract_page_tables()'s walk over every other mapper of the file: 6.1
+ * takes each one's mmap_lock for write (a trylock), 6.6+ none. The second
+ * process times its faults into a shared histogram (metrics proc2_*).
+ *
+ * A fault into a chunk while its hole is punched waits in
+ * shmem_falloc_wait(), a wait of the punch, not of the collapse: the
+ * victims' and the second process's faults that overlap a punch are kept
+ * out of their histograms and counted apart (punch_*).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
@@ -21,13 +35,56 @@
 
 #define CHUNK (2UL << 20)
 
+/* Shared with the second process (MAP_SHARED before fork()). */
+struct shared {
+	atomic_uint punches;	/* +1 as a punch begins, +1 as it ends */
+	atomic_int stop;
+	struct vmb_hist proc2;		/* its faults, punches left out */
+	struct vmb_hist proc2_punch;	/* its faults during a punch */
+	int err;			/* its -errno */
+};
+
 struct collapse {
 	struct vmb_region reg;
 	char *resv;		/* the reservation the aligned region sits in */
 	size_t resv_len;
 	size_t nchunks;
 	uint64_t ok, fail, einval;
+	struct shared *sh;
+	struct vmb_hist *punch;	/* per victim: faults during a punch */
+	pid_t child;
 };
+
+
+/*
+ * Touch every page of base..+npages once per pass, then zap them; a fault
+ * that met a punch goes to punch, the others to h.
+ */
+static int fault_loop(struct vmb_run *r, struct shared *sh, char *base,
+		      size_t npages, struct vmb_hist *h, struct vmb_hist *punch,
+		      uint64_t *ops, bool (*stop)(struct vmb_run *r, uint64_t n))
+{
+	size_t i, page = (size_t)r->page;
+	unsigned int n0, n1;
+	uint64_t t0, t1;
+
+	for (;;) {
+		for (i = 0; i < npages; i++) {
+			if (stop(r, *ops))
+				return 0;
+			n0 = atomic_load(&sh->punches);
+			t0 = vmb_now_ns();
+			*(volatile char *)(base + i * page) = 1;
+			t1 = vmb_now_ns();
+			n1 = atomic_load(&sh->punches);
+			/* A punch under way at its start, or one since. */
+			vmb_hist_add((n0 & 1) || n1 != n0 ? punch : h, t1 - t0);
+			(*ops)++;
+		}
+		if (madvise(base, npages * page, MADV_DONTNEED))
+			return -errno;
+	}
+}
 
 static int collapse_one(struct collapse *c, size_t i)
 {
@@ -40,9 +97,92 @@ static int collapse_one(struct collapse *c, size_t i)
 
 static int punch(struct collapse *c, size_t i)
 {
+	int ret = 0;
+
+	if (c->sh)
+		atomic_fetch_add(&c->sh->punches, 1);
 	if (fallocate(c->reg.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)(i * CHUNK), (off_t)CHUNK))
-		return vmb_fail(-errno, "collapse-shmem: fallocate(PUNCH_HOLE)");
+		ret = vmb_fail(-errno, "collapse-shmem: fallocate(PUNCH_HOLE)");
+	if (c->sh)
+		atomic_fetch_add(&c->sh->punches, 1);
+	return ret;
+}
+
+static bool victim_stop(struct vmb_run *r, uint64_t n)
+{
+	return (r->iterations && n >= r->iterations) || vmb_should_stop(r);
+}
+
+static bool proc2_stop(struct vmb_run *r, uint64_t n)
+{
+	struct collapse *c = r->priv;
+
+	return atomic_load_explicit(&c->sh->stop, memory_order_relaxed);
+}
+
+/*
+ * The second process: the memfd mapped at an address of its own, every
+ * page faulted over and over until told to stop. It only ever _exit()s.
+ */
+static void proc2_main(struct vmb_run *r, struct collapse *c)
+{
+	uint64_t ops = 0;
+	char *p;
+
+	/* Never outlive the tool, whatever kills it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+	p = mmap(NULL, c->reg.len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 c->reg.fd, 0);
+	if (p == MAP_FAILED) {
+		c->sh->err = -errno;
+		_exit(1);
+	}
+	c->sh->err = fault_loop(r, c->sh, p, c->reg.len / (size_t)r->page,
+				&c->sh->proc2, &c->sh->proc2_punch, &ops,
+				proc2_stop);
+	_exit(c->sh->err ? 1 : 0);
+}
+
+/* collapse-shmem-2proc: the shared page and the second process. */
+static int proc2_start(struct vmb_run *r, struct collapse *c)
+{
+	void *p;
+
+	p = mmap(NULL, sizeof(*c->sh), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return vmb_fail(-errno, "%s: shared page", r->sc->name);
+	c->sh = p;
+	vmb_hist_init(&c->sh->proc2);
+	vmb_hist_init(&c->sh->proc2_punch);
+	c->child = fork();
+	if (c->child < 0)
+		return vmb_fail(-errno, "%s: fork() of the second process",
+				r->sc->name);
+	if (!c->child)
+		proc2_main(r, c);
+	return 0;
+}
+
+/* Stop and reap the second process: 0, or its -errno. */
+static int proc2_stop_wait(struct vmb_run *r, struct collapse *c)
+{
+	int status;
+
+	if (c->child <= 0)
+		return 0;
+	atomic_store(&c->sh->stop, 1);
+	if (waitpid(c->child, &status, 0) < 0)
+		return vmb_fail(-errno, "%s: waitpid() of the second process",
+				r->sc->name);
+	c->child = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return vmb_fail(c->sh->err ? c->sh->err : -ECHILD,
+				"%s: the second process failed faulting on the memfd",
+				r->sc->name);
 	return 0;
 }
 
@@ -82,15 +222,40 @@ static int collapse_prepare(struct vmb_run *r)
 	ret = collapse_one(c, 0);
 	if (ret == -EINVAL)
 		return vmb_skip(r, "MADV_COLLAPSE refused with EINVAL (needs 6.1+, shmem THP not denied in /sys/kernel/mm/transparent_hugepage/shmem_enabled)");
-	return punch(c, 0);
+	ret = punch(c, 0);
+	if (ret || r->sc->kind != VMB_COLLAPSE_2PROC)
+		return ret;
+	c->punch = calloc((size_t)r->nvictims, sizeof(*c->punch));
+	if (!c->punch)
+		return vmb_fail(-ENOMEM, "%s: allocation", r->sc->name);
+	return 0;
+}
+
+/* The second process starts with the injected phase. */
+static int collapse_arm(struct vmb_run *r)
+{
+	struct collapse *c = r->priv;
+
+	if (r->sc->kind != VMB_COLLAPSE_2PROC)
+		return 0;
+	return proc2_start(r, c);
 }
 
 static int collapse_victim(struct vmb_run *r, struct vmb_worker *w)
 {
 	struct collapse *c = r->priv;
+	int ret;
 
 	vmb_region_span(r, &c->reg, w, true);
-	return vmb_touch_loop(r, w);
+	if (!c->sh)
+		return vmb_touch_loop(r, w);
+	vmb_hist_init(&c->punch[w->id]);
+	ret = fault_loop(r, c->sh, w->span.base, w->span.npages, &w->hist,
+			 &c->punch[w->id], &w->ops, victim_stop);
+	if (ret)
+		return vmb_fail(ret, "%s: madvise(MADV_DONTNEED) of the victim range",
+				r->sc->name);
+	return 0;
 }
 
 static int collapse_injector(struct vmb_run *r, struct vmb_worker *w)
@@ -130,20 +295,48 @@ static int collapse_injector(struct vmb_run *r, struct vmb_worker *w)
 	return 0;
 }
 
+static void add_us(struct vmb_run *r, const char *name,
+		   const struct vmb_hist *h, double pct)
+{
+	if (h->count)
+		vmb_add_metric(r->res, name, (double)vmb_hist_pct(h, pct) / 1e3,
+			       true);
+}
+
 static int collapse_disarm(struct vmb_run *r)
 {
 	struct collapse *c = r->priv;
+	struct vmb_hist punch;
+	int i, ret = 0;
 
 	vmb_add_metric(r->res, "collapse_ok", (double)c->ok, false);
 	vmb_add_metric(r->res, "collapse_fail", (double)c->fail, true);
 	vmb_add_metric(r->res, "collapse_einval", (double)c->einval, true);
-	return 0;
+	if (!c->sh)
+		return 0;
+	ret = proc2_stop_wait(r, c);
+	vmb_hist_init(&punch);
+	for (i = 0; i < r->nvictims; i++)
+		vmb_hist_merge(&punch, &c->punch[i]);
+	vmb_hist_merge(&punch, &c->sh->proc2_punch);
+	vmb_add_metric(r->res, "proc2_faults", (double)c->sh->proc2.count,
+		       false);
+	add_us(r, "proc2_p50_us", &c->sh->proc2, 50);
+	add_us(r, "proc2_p99_us", &c->sh->proc2, 99);
+	vmb_add_metric(r->res, "punch_faults", (double)punch.count, false);
+	add_us(r, "punch_p99_us", &punch, 99);
+	return ret;
 }
 
 static void collapse_cleanup(struct vmb_run *r)
 {
 	struct collapse *c = r->priv;
 
+	if (c->sh) {
+		proc2_stop_wait(r, c);
+		munmap(c->sh, sizeof(*c->sh));
+	}
+	free(c->punch);
 	if (c->resv)
 		munmap(c->resv, c->resv_len);
 	c->reg.base = NULL; /* inside the reservation */
@@ -152,6 +345,6 @@ static void collapse_cleanup(struct vmb_run *r)
 
 const struct vmb_scen_ops vmb_collapse_ops = {
 	.priv_size = sizeof(struct collapse), .prepare = collapse_prepare,
-	.victim = collapse_victim, .injector = collapse_injector,
+	.arm = collapse_arm, .victim = collapse_victim, .injector = collapse_injector,
 	.disarm = collapse_disarm, .cleanup = collapse_cleanup,
 };

@@ -16,11 +16,11 @@
  * lock and retries (filemap_fault(), VM_FAULT_RETRY), a shmem fault sleeps
  * in folio_lock() under its lock. folio-lock-file pauses a hold's length
  * between holds, for the retry to get through; folio-lock-retry does not
- * pause, so a retry can meet the next hold and the fault retries again:
- * attempts_3 at most on 6.12, since the VMA-lock fallback sets
- * FAULT_FLAG_TRIED only after VM_FAULT_MAJOR and the third call, with it,
- * sleeps in __folio_lock(). Not seed 003: retry_after_tried and
- * attempts_4plus cannot happen on a file fault.
+ * pause, so a retry can meet the next hold and the fault takes a third
+ * call (attempts_3). Never more on 6.12: the VMA-lock fallback sets
+ * FAULT_FLAG_TRIED only for a major fault, and lock_folio_maybe_drop_mmap()
+ * drops mmap_lock only on a first try, so no retry_after_tried here; the
+ * measured retry after FAULT_FLAG_TRIED (seed 003) is uffd-wake-retry.
  *
  * migration: the victim writes to its anonymous page while the injector
  * holds a migration entry in its pte (mode restore).
@@ -193,9 +193,11 @@ static int inj_prepare(struct vmb_run *r)
 
 	s->reg.per = 1;
 	s->reg.len = (size_t)r->nvictims * (size_t)r->page;
-	ret = vmb_map_anon(s->reg.len, true, &s->reg.base);
+	s->reg.spare = (size_t)r->page;
+	ret = vmb_map_anon(s->reg.len + s->reg.spare, true, &s->reg.base);
 	if (ret)
 		return ret;
+	vmb_writer_vma(r, s->reg.base, s->reg.len + s->reg.spare);
 	for (i = 0; i < s->reg.len; i += (size_t)r->page)
 		s->reg.base[i] = 1;
 	return 0;

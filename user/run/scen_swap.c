@@ -154,9 +154,11 @@ static int swap_prepare(struct vmb_run *r)
 		s->reg.per = SWAP_PAGES_MAX;
 	s->reg.len = s->reg.per * (size_t)(shared ? 1 : r->nvictims) *
 		     (size_t)r->page;
-	ret = vmb_map_anon(s->reg.len, true, &s->reg.base);
+	s->reg.spare = (size_t)r->page;
+	ret = vmb_map_anon(s->reg.len + s->reg.spare, true, &s->reg.base);
 	if (ret)
 		return ret;
+	vmb_writer_vma(r, s->reg.base, s->reg.len + s->reg.spare);
 	for (i = 0; i < s->reg.len; i++)
 		s->reg.base[i] = (char)(i * 7 + 1);
 	if (shared) {

@@ -8,6 +8,7 @@
  * before it sleeps and returns VM_FAULT_RETRY, so the wait stalls no
  * writer on either kernel. What differs is the retry: on 6.1 both tries
  * take mmap_lock, on 6.12 only the retry does (seed 000).
+ * uffd-wake-retry: the same, each fault woken unresolved first (below).
  *
  * uffd-move-vs-copy: the heap-compaction emulation of the UFFDIO_MOVE
  * series (seed 002). Live objects (every other 64-byte object) of two
@@ -32,6 +33,7 @@
 #include "lib/map.h"
 #include "lib/uffd.h"
 #include "run/scenario.h"
+#include "run/tlb.h"
 
 static void uffd_unregister(int fd, void *addr, size_t len)
 {
@@ -206,15 +208,38 @@ static void handler_close(struct handler *h)
 	h->fd = -1;
 }
 
-/* ---- uffd-missing ---- */
+/* ---- uffd-missing, uffd-wake-retry ---- */
+
+/*
+ * uffd-wake-retry: each fault is woken WAKES times without being resolved
+ * (UFFDIO_WAKE), each --hold-us after its message, then resolved. Every
+ * wake makes handle_userfault() return VM_FAULT_RETRY, also on a call
+ * that already has FAULT_FLAG_TRIED (seed 003, 5.7+): one fault takes
+ * WAKES + 1 handle_mm_fault() calls (attempts_4plus, retry_after_tried).
+ */
+#define WAKES 3
 
 struct missing {
 	struct vmb_region reg;
 	struct handler h;
+	uint8_t *wakes;		/* uffd-wake-retry: wakes so far, per page */
+	uint64_t nwakes;
 };
 
 static int missing_serve(struct handler *h, unsigned long addr)
 {
+	struct missing *m = h->ctx;
+	size_t i;
+
+	if (m->wakes) {
+		i = (addr - (unsigned long)m->reg.base) / (size_t)h->page;
+		if (m->wakes[i] < WAKES) {
+			m->wakes[i]++;
+			m->nwakes++;
+			return uffd_wake(h->fd, addr, (size_t)h->page);
+		}
+		m->wakes[i] = 0; /* the next pass zaps it: a fresh fault */
+	}
 	return uffd_copy(h->fd, addr, h->src, (size_t)h->page);
 }
 
@@ -225,8 +250,10 @@ static int missing_prepare(struct vmb_run *r)
 
 	m->h.fd = -1;
 	m->reg.fd = -1;
-	/* Keep the default run short: each fault waits --hold-us. */
+	/* Keep the default run short: each fault waits --hold-us (x4). */
 	vmb_cap_iterations(r, 30000, 20);
+	if (r->sc->kind == VMB_UFFD_WAKE_RETRY)
+		vmb_cap_iterations(r, 30000 / (WAKES + 1), 10);
 	ret = vmb_region_map_anon(r, &m->reg);
 	if (ret)
 		return ret;
@@ -242,11 +269,19 @@ static int missing_prepare(struct vmb_run *r)
 	m->h.hold_ns = r->o->hold_us * 1000;
 	m->h.run = r;
 	m->h.serve = missing_serve;
-	ret = vmb_uffd_register_missing(m->h.fd, m->reg.base, m->reg.len);
+	m->h.ctx = m;
+	if (r->sc->kind == VMB_UFFD_WAKE_RETRY) {
+		m->wakes = calloc(m->reg.len / (size_t)r->page, 1);
+		if (!m->wakes)
+			return vmb_fail(-ENOMEM, "%s: allocation", r->sc->name);
+	}
+	/* The spare page too: a registration of part of it splits the VMA. */
+	ret = vmb_uffd_register_missing(m->h.fd, m->reg.base,
+					m->reg.len + m->reg.spare);
 	if (ret)
 		return ret;
 	m->h.reg_base = m->reg.base;
-	m->h.reg_len = m->reg.len;
+	m->h.reg_len = m->reg.len + m->reg.spare;
 	return 0;
 }
 
@@ -271,6 +306,8 @@ static int missing_disarm(struct vmb_run *r)
 	int ret = handler_stop(&m->h);
 
 	vmb_add_metric(r->res, "uffd_events", (double)m->h.events, false);
+	if (m->wakes)
+		vmb_add_metric(r->res, "uffd_wakes", (double)m->nwakes, false);
 	return ret;
 }
 
@@ -282,6 +319,7 @@ static void missing_cleanup(struct vmb_run *r)
 	if (m->h.src)
 		munmap(m->h.src, (size_t)r->page);
 	vmb_region_unmap(&m->reg);
+	free(m->wakes);
 }
 
 const struct vmb_scen_ops vmb_uffd_missing_ops = {
@@ -292,9 +330,30 @@ const struct vmb_scen_ops vmb_uffd_missing_ops = {
 
 /* ---- uffd-move-vs-copy ---- */
 
-enum { V_COPY_RECYCLED, V_COPY_FRESH, V_MOVE_RECYCLED, V_MOVE_FRESH };
+/*
+ * The variants: which ioctl installs a compacted page, from what, and
+ * whether every thread of the process runs on one CPU (-pinned: the mm
+ * is never live on another CPU, so no move needs a remote TLB flush).
+ * The seed's two comparisons: recycled pages, copy-recycled against
+ * move-recycled; allocated pages, copy-recycled (COPY from a reused
+ * buffer: the kernel allocates) against move-fresh (MOVE of a page the
+ * application allocated and filled).
+ */
 static const char *const move_variants[] = {
-	"copy-recycled", "copy-fresh", "move-recycled", "move-fresh", NULL
+	"copy-recycled", "copy-fresh", "move-recycled", "move-fresh",
+	"copy-recycled-pinned", "move-recycled-pinned", "move-fresh-pinned",
+	NULL
+};
+
+static const struct {
+	bool move;	/* UFFDIO_MOVE, else UFFDIO_COPY */
+	bool fresh;	/* from a freshly faulted staging page */
+	bool pinned;
+} heap_kinds[] = {
+	{ false, false, false }, { false, true, false },
+	{ true, false, false },	 { true, true, false },
+	{ false, false, true },	 { true, false, true },
+	{ true, true, true },
 };
 
 #define OBJ 64
@@ -302,7 +361,8 @@ static const char *const move_variants[] = {
 
 struct heap {
 	struct handler h;
-	int mode;
+	bool move, fresh, pinned;
+	cpu_set_t saved;	/* -pinned: the affinity to restore */
 	size_t npages;		/* to-space pages */
 	char *from, *to, *stage;
 	char *buf[2];		/* recycled COPY buffers: compactor, handler */
@@ -347,22 +407,17 @@ static int compact_page(struct heap *hp, size_t j, int who)
 	unsigned long dst = (unsigned long)(hp->to + j * page);
 	int ret;
 
-	switch (hp->mode) {
-	case V_COPY_RECYCLED:
-		buf = hp->buf[who];
-		break;
-	case V_MOVE_RECYCLED:
-		buf = a; /* compacted in place: k <= 2k never overtakes */
-		break;
-	default:
+	if (hp->fresh)
 		buf = hp->stage + j * page; /* first touch allocates */
-		break;
-	}
+	else if (hp->move)
+		buf = a; /* compacted in place: k <= 2k never overtakes */
+	else
+		buf = hp->buf[who];
 	for (k = 0; k < half; k++)
 		memmove(buf + k * OBJ, a + 2 * k * OBJ, OBJ);
 	for (k = 0; k < half; k++)
 		memcpy(buf + (half + k) * OBJ, b + 2 * k * OBJ, OBJ);
-	if (hp->mode == V_COPY_RECYCLED || hp->mode == V_COPY_FRESH)
+	if (!hp->move)
 		return uffd_copy(hp->h.fd, dst, buf, page);
 	ret = uffd_move(hp->h.fd, dst, (unsigned long)buf, page);
 	if (ret)
@@ -410,6 +465,43 @@ static int probe_move(struct vmb_run *r, struct heap *hp)
 	return ret ? vmb_fail(ret, "probing UFFDIO_MOVE") : 0;
 }
 
+/*
+ * -pinned: this thread, and so every thread created after it (handler,
+ * compactor, mutators, bystanders, writer), on the CPU it is on. Spread:
+ * what one TLB shootdown costs here, for the verdict.
+ */
+static int heap_cpus(struct vmb_run *r, struct heap *hp)
+{
+	struct vmb_shootdown sd;
+	cpu_set_t one;
+	int cpu, ret;
+
+	if (!heap_kinds[r->variant].pinned) {
+		ret = vmb_shootdown_cost(&sd);
+		if (ret < 0)
+			return ret;
+		/* No TLB IPI seen (a hypervisor's paravirt flush): no cost. */
+		if (!ret && sd.ipis_per_op > 0)
+			vmb_add_metric(r->res, "shootdown_us", sd.us, true);
+		if (!ret) {
+			vmb_add_metric(r->res, "shootdown_ipis_per_zap",
+				       sd.ipis_per_op, false);
+		}
+		return 0;
+	}
+	cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(0, sizeof(hp->saved), &hp->saved))
+		return vmb_fail(-errno, "%s: sched_getcpu/sched_getaffinity",
+				r->sc->name);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return vmb_fail(-errno, "%s: pinning to CPU %d", r->sc->name,
+				cpu);
+	hp->pinned = true;
+	return 0;
+}
+
 static int heap_prepare(struct vmb_run *r)
 {
 	size_t page = (size_t)r->page, per = page / OBJ, i, k;
@@ -417,7 +509,8 @@ static int heap_prepare(struct vmb_run *r)
 	int ret;
 
 	hp->h.fd = -1;
-	hp->mode = r->variant;
+	hp->move = heap_kinds[r->variant].move;
+	hp->fresh = heap_kinds[r->variant].fresh;
 	hp->npages = r->iterations ? r->iterations : 4096;
 	/* Default runs: a small heap, the TCG guest of make bench is slow. */
 	if (!r->o->iterations_set && hp->npages > 256)
@@ -425,7 +518,7 @@ static int heap_prepare(struct vmb_run *r)
 	if (hp->npages < 16)
 		hp->npages = 16;
 	r->iterations = hp->npages;
-	if (hp->mode >= V_MOVE_RECYCLED && !vmb_have(r->mod, VMB_F_userfaultfd_move))
+	if (hp->move && !vmb_have(r->mod, VMB_F_userfaultfd_move))
 		return vmb_skip(r, "this kernel lacks UFFDIO_MOVE (UFFDIO_API reports no UFFD_FEATURE_MOVE; needs 6.8+)");
 	ret = vmb_uffd_open(0, NULL);
 	if (ret < 0)
@@ -435,11 +528,14 @@ static int heap_prepare(struct vmb_run *r)
 	hp->h.run = r;
 	hp->h.serve = heap_serve;
 	hp->h.ctx = hp;
-	if (hp->mode >= V_MOVE_RECYCLED) {
+	if (hp->move) {
 		ret = probe_move(r, hp);
 		if (ret)
 			return ret;
 	}
+	ret = heap_cpus(r, hp);
+	if (ret)
+		return ret;
 	hp->state = calloc(hp->npages, sizeof(*hp->state));
 	if (!hp->state)
 		return vmb_fail(-ENOMEM, "uffd-move-vs-copy: page states");
@@ -474,7 +570,8 @@ static int heap_arm(struct vmb_run *r)
 static int heap_compactor(struct vmb_run *r, struct vmb_worker *w)
 {
 	struct heap *hp = r->priv;
-	uint64_t t0 = vmb_now_ns(), a, b;
+	uint64_t t0 = vmb_now_ns(), a, b, ipi0 = 0, ipi1 = 0;
+	bool ipis = !vmb_tlb_ipis(&ipi0);
 	unsigned char want;
 	size_t j;
 	int ret = 0;
@@ -507,6 +604,10 @@ static int heap_compactor(struct vmb_run *r, struct vmb_worker *w)
 		ret = vmb_fail(-errno, "madvise(MADV_DONTNEED) of the from-space");
 	vmb_add_metric(r->res, "compact_ms",
 		       (double)(vmb_now_ns() - t0) / 1e6, true);
+	/* Every CPU's, the release of the from-space too: an upper bound. */
+	if (ipis && !vmb_tlb_ipis(&ipi1))
+		vmb_add_metric(r->res, "tlb_ipis_per_page",
+			       (double)(ipi1 - ipi0) / (double)hp->npages, true);
 	atomic_store(&hp->done, 1);
 	return ret;
 }
@@ -549,7 +650,7 @@ static int heap_disarm(struct vmb_run *r)
 
 	vmb_add_metric(r->res, "pages_by_handler", (double)hp->by_handler,
 		       false);
-	if (hp->mode == V_MOVE_RECYCLED || hp->mode == V_MOVE_FRESH)
+	if (hp->move)
 		vmb_add_metric(r->res, "move_eagain",
 			       (double)atomic_load(&move_eagain), false);
 	return ret;
@@ -570,6 +671,8 @@ static void heap_cleanup(struct vmb_run *r)
 	if (hp->buf[0])
 		munmap(hp->buf[0], 2 * page);
 	free(hp->state);
+	if (hp->pinned)
+		sched_setaffinity(0, sizeof(hp->saved), &hp->saved);
 }
 
 const struct vmb_scen_ops vmb_uffd_move_ops = {

@@ -39,7 +39,9 @@
 #include "run/signals.h"
 
 struct vmb_run;
+struct vmb_watch;
 struct vmb_worker;
+struct vmb_writer;
 
 struct vmb_scen_ops {
 	/* r->priv: this many bytes, zeroed, from before prepare to after cleanup */
@@ -88,8 +90,10 @@ enum {
 extern const struct vmb_scen_ops vmb_swapin_ops;
 enum { VMB_SWAPIN_ASYNC, VMB_SWAPIN_SYNC, VMB_SWAPIN_SHARED };
 extern const struct vmb_scen_ops vmb_uffd_missing_ops;
+enum { VMB_UFFD_MISSING, VMB_UFFD_WAKE_RETRY };
 extern const struct vmb_scen_ops vmb_uffd_move_ops;
 extern const struct vmb_scen_ops vmb_collapse_ops;
+enum { VMB_COLLAPSE_ONE, VMB_COLLAPSE_2PROC };
 
 /*
  * The per-victim fault loop of vmb_touch_loop(): which pages to touch and
@@ -102,10 +106,15 @@ struct vmb_span {
 	int (*refill)(struct vmb_run *r, struct vmb_worker *w);
 };
 
-/* One mapping cut into equal slices, one per victim. */
+/*
+ * One mapping cut into equal slices, one per victim, and one spare page
+ * after them that no victim touches: the page a --writer mode that acts
+ * on the victims' VMA changes (vmb_writer_vma()).
+ */
 struct vmb_region {
 	char *base;
-	size_t len;
+	size_t len;		/* the victims' slices; the VMA is len + spare */
+	size_t spare;		/* bytes mapped past len */
 	size_t per;		/* pages per victim */
 	int fd;
 };
@@ -119,6 +128,7 @@ struct vmb_worker {
 	int id;
 	int err;
 	struct vmb_span span;
+	struct vmb_watch *watch;	/* bystanders: faults during writer ops */
 	pthread_t tid;
 } __attribute__((aligned(VMB_CACHELINE)));
 
@@ -135,6 +145,13 @@ struct vmb_run {
 	struct vmb_result *res;
 	void *priv;		/* the family's own state: ops->priv_size */
 	long page;
+	/*
+	 * The VMA the victims fault in, for a --writer mode that changes it:
+	 * its last page is spare. NULL: the scenario names none (prepare).
+	 */
+	char *vma;
+	size_t vma_len;
+	struct vmb_writer *wr;	/* the writer's shared state (writer.c) */
 };
 
 
@@ -150,11 +167,16 @@ static inline bool vmb_should_stop(struct vmb_run *r)
  * Victims stop after r->iterations faults, everyone at the phase's end.
  */
 int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w);
+/*
+ * Name [base, base + len) as the VMA the victims fault in, its last page
+ * spare (never touched by a victim), for --writer mprotect/munmap/mremap.
+ */
+void vmb_writer_vma(struct vmb_run *r, char *base, size_t len);
 /* A refill: MADV_DONTNEED of the span. */
 int vmb_refill_dontneed(struct vmb_run *r, struct vmb_worker *w);
 /* Pages per victim: r->iterations, at most 4096. */
 size_t vmb_span_pages(const struct vmb_run *r);
-/* vmb_span_pages() per victim of anonymous memory, no THP. */
+/* vmb_span_pages() per victim of anonymous memory, no THP, a spare page. */
 int vmb_region_map_anon(struct vmb_run *r, struct vmb_region *reg);
 /*
  * reg->len bytes of the file reg->fd written, so that every fault finds

@@ -208,10 +208,36 @@ static int swap_is_on(void)
 
 /* ---- every scenario runs, with plausible numbers ---- */
 
-FIXTURE(scenario) {
+/* One run of the tool: its output and its JSON. */
+struct tool_run {
 	char json[64];
 	char *out;
 	char *doc;
+};
+
+/* 0, 1 when there is no tool to run, or -errno. */
+static int tool_run_init(struct tool_run *t)
+{
+	t->doc = NULL;
+	t->out = malloc(OUT_MAX);
+	if (!t->out)
+		return -ENOMEM;
+	if (access(tool(), X_OK))
+		return 1;
+	snprintf(t->json, sizeof(t->json), "/tmp/tool_test.XXXXXX");
+	return mkstemp(t->json) < 0 ? -errno : 0;
+}
+
+static void tool_run_free(struct tool_run *t)
+{
+	if (t->json[0])
+		unlink(t->json);
+	free(t->doc);
+	free(t->out);
+}
+
+FIXTURE(scenario) {
+	struct tool_run t;
 };
 
 FIXTURE_VARIANT(scenario) {
@@ -220,6 +246,8 @@ FIXTURE_VARIANT(scenario) {
 	int injected;
 	/* a counter that must have moved (with fault accounting), or NULL */
 	const char *counter;
+	/* a metric that must be above 0, or NULL */
+	const char *metric;
 };
 
 FIXTURE_VARIANT_ADD(scenario, baseline_anon) {
@@ -253,29 +281,33 @@ FIXTURE_VARIANT_ADD(scenario, migration) {
 FIXTURE_VARIANT_ADD(scenario, uffd_missing) {
 	.name = "uffd-missing", .injected = 1,
 };
+FIXTURE_VARIANT_ADD(scenario, uffd_wake_retry) {
+	.name = "uffd-wake-retry", .injected = 1,
+	.counter = "retry_after_tried",
+};
 FIXTURE_VARIANT_ADD(scenario, uffd_move_vs_copy) {
 	.name = "uffd-move-vs-copy:copy-recycled", .injected = -1,
 };
 FIXTURE_VARIANT_ADD(scenario, collapse_shmem) {
 	.name = "collapse-shmem", .injected = -1,
 };
+FIXTURE_VARIANT_ADD(scenario, collapse_shmem_2proc) {
+	.name = "collapse-shmem-2proc", .injected = -1,
+	.metric = "proc2_faults",
+};
 
 FIXTURE_SETUP(scenario)
 {
-	self->doc = NULL;
-	self->out = malloc(OUT_MAX);
-	ASSERT_NE(NULL, self->out);
-	if (access(tool(), X_OK))
+	int ret = tool_run_init(&self->t);
+
+	if (ret == 1)
 		SKIP(return, "%s not found (set VMB_TOOL)", tool());
-	snprintf(self->json, sizeof(self->json), "/tmp/tool_test.XXXXXX");
-	ASSERT_LE(0, mkstemp(self->json));
+	ASSERT_EQ(0, ret);
 }
 
 FIXTURE_TEARDOWN(scenario)
 {
-	unlink(self->json);
-	free(self->doc);
-	free(self->out);
+	tool_run_free(&self->t);
 }
 
 /* The median time of one read of folio_lock/stats, as the tool polls it. */
@@ -319,19 +351,20 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		argv[i] = (char *)fixed[i];
 	argv[2] = (char *)variant->name;
 	argv[8] = hold;
-	argv[12] = self->json;
-	ret = run_tool(argv, self->out, OUT_MAX, 100);
-	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->out);
-	self->doc = slurp(self->json);
-	ASSERT_NE(NULL, self->doc);
-	res = find_result(self->doc, variant->name);
+	argv[12] = self->t.json;
+	ret = run_tool(argv, self->t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->t.out);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	res = find_result(self->t.doc, variant->name);
 	ASSERT_NE(NULL, res) TH_LOG("no result for %s in %s", variant->name,
-				    self->json);
+				    self->t.json);
 	if (strstr(res, "\"status\":\"skipped\""))
 		SKIP(return, "%s", strstr(res, "\"reason\""));
 	status_ok = !!strstr(res, "\"status\":\"ok\"");
 	ASSERT_EQ(1, status_ok) TH_LOG("%s", res);
-	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	/* ops: every fault, also those a scenario keeps out of its latencies */
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "ops", &count));
 	ASSERT_GE(count, 2 * 20 / 2) TH_LOG("victim faults: %.0f", count);
 	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &p50));
 	TH_LOG("%s: victim p50 %.1f us (hold %d us), %.0f faults",
@@ -366,6 +399,11 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		ASSERT_EQ(0, json_num(res, "\"counters\":", variant->counter,
 				      &v));
 		EXPECT_GT(v, 0) TH_LOG("counter %s did not move", variant->counter);
+	}
+	if (variant->metric) {
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", variant->metric, &v))
+			TH_LOG("%s", res);
+		EXPECT_GT(v, 0) TH_LOG("metric %s is 0", variant->metric);
 	}
 }
 
@@ -504,9 +542,188 @@ static const struct bad_case bad_cases[] = {
 	{ { "run", "--threads", "0" }, "--threads" },
 	{ { "run", "--hold-us", "soon" }, "'soon'" },
 	{ { "run", "no-such-scenario" }, "'no-such-scenario'" },
+	{ { "run", "--writer", "chmod" }, "--writer" },
 	{ { "compare" }, "compare" },
 	{ { "frobnicate" }, "'frobnicate'" },
 };
+
+/*
+ * --writer MODE on the victims' VMA: a shmem fault asleep on a held folio
+ * holds that VMA's lock (6.12) or mmap_lock (6.1), so a writer that
+ * changes the VMA, or forks, sleeps behind it at least once in five
+ * holds: writer_waits counts it. The VMA is whole again after each op
+ * (the next one would fail otherwise). A scenario with no such VMA is
+ * skipped, saying why.
+ */
+FIXTURE(writer) {
+	struct tool_run t;
+};
+
+FIXTURE_VARIANT(writer) {
+	const char *mode;
+};
+
+FIXTURE_VARIANT_ADD(writer, mprotect) { .mode = "mprotect" };
+FIXTURE_VARIANT_ADD(writer, munmap) { .mode = "munmap" };
+FIXTURE_VARIANT_ADD(writer, mremap) { .mode = "mremap" };
+FIXTURE_VARIANT_ADD(writer, fork) { .mode = "fork" };
+
+FIXTURE_SETUP(writer)
+{
+	int ret = tool_run_init(&self->t);
+
+	if (ret == 1)
+		SKIP(return, "%s not found (set VMB_TOOL)", tool());
+	ASSERT_EQ(0, ret);
+}
+
+FIXTURE_TEARDOWN(writer)
+{
+	tool_run_free(&self->t);
+}
+
+TEST_F_TIMEOUT(writer, waits_behind_a_held_fault, 120)
+{
+	static const char *const fixed[] = {
+		"vmalock-bench", "run", "folio-lock-shmem",
+		"uffd-move-vs-copy:copy-recycled", "-t", "1", "-n", "5",
+		"--hold-us", "20000", "-q", "--writer", NULL, "--json", NULL };
+	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
+	char name[64], *res;
+	double waits;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		argv[i] = (char *)fixed[i];
+	argv[12] = (char *)variant->mode;
+	argv[14] = self->t.json;
+
+	ret = run_tool(argv, self->t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, self->t.out);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	EXPECT_NE(NULL, strstr(self->t.doc, "\"writer_mode\":\""));
+	/* The skip first: find_result() cuts the document. */
+	snprintf(name, sizeof(name), "uffd-move-vs-copy:copy-recycled+%s",
+		 variant->mode);
+	res = find_result(self->t.doc, name);
+	ASSERT_NE(NULL, res) TH_LOG("no result %s", name);
+	if (strcmp(variant->mode, "fork")) {
+		EXPECT_NE(NULL, strstr(res, "\"status\":\"skipped\""));
+		EXPECT_NE(NULL, strstr(res, "has no single VMA")) TH_LOG("%s", res);
+	} else {
+		EXPECT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+	}
+	free(self->t.doc);
+	self->t.doc = slurp(self->t.json);
+	ASSERT_NE(NULL, self->t.doc);
+	snprintf(name, sizeof(name), "folio-lock-shmem+%s", variant->mode);
+	res = find_result(self->t.doc, name);
+	ASSERT_NE(NULL, res) TH_LOG("no result %s", name);
+	if (strstr(res, "\"status\":\"skipped\""))
+		SKIP(return, "%s", strstr(res, "\"reason\""));
+	ASSERT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "writer_waits", &waits))
+		TH_LOG("%s", res);
+	TH_LOG("%s: writer waited %.0f times", name, waits);
+	EXPECT_GE(waits, 1);
+}
+
+/*
+ * Seed 002's condition: a move needs a remote TLB flush once the mm is
+ * live on another CPU. Pinned to one CPU, a compaction sends (almost) no
+ * TLB IPI per page; spread, the shootdown probe's zaps each send one to
+ * the spinning peer. UFFDIO_MOVE where the kernel has it.
+ */
+/* The TLB line of /proc/interrupts summed over the CPUs; -1: none. */
+static long long tlb_sum(void)
+{
+	char *buf = slurp("/proc/interrupts"), *p, *end;
+	long long sum = -1;
+
+	p = buf ? strstr(buf, "TLB:") : NULL;
+	for (p = p ? p + 4 : NULL; p; p = end) {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		sum = (sum < 0 ? 0 : sum) + v;
+	}
+	free(buf);
+	return sum;
+}
+
+static const char *const shootdown_runs[] = {
+	"uffd-move-vs-copy:copy-recycled-pinned",
+	"uffd-move-vs-copy:move-recycled-pinned",
+	"uffd-move-vs-copy:copy-recycled",
+};
+
+TEST(move_vs_copy_shootdowns)
+{
+	static const char *const fixed[] = {
+		"vmalock-bench", "run", NULL, NULL, NULL, "-t", "1", "-n", "64",
+		"--no-writer", "--bystanders", "0", "-q", "--json", NULL };
+	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
+	struct tool_run t = { .json = "" };
+	long long tlb0;
+	double v;
+	char *res;
+	size_t i;
+	int ret;
+
+	ret = tool_run_init(&t);
+	if (ret == 1)
+		SKIP(return, "%s not found (set VMB_TOOL)", tool());
+	ASSERT_EQ(0, ret);
+	tlb0 = tlb_sum();
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		argv[i] = (char *)fixed[i];
+	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++)
+		argv[2 + i] = (char *)shootdown_runs[i];
+	argv[14] = t.json;
+	ret = run_tool(argv, t.out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, t.out);
+	if (tlb0 < 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		tool_run_free(&t);
+		SKIP(return, "one CPU, or no TLB line in /proc/interrupts");
+	}
+	if (tlb_sum() == tlb0) {
+		tool_run_free(&t);
+		SKIP(return, "no TLB IPI counted during the run: flushes go another way here (a hypervisor's paravirt flush)");
+	}
+	for (i = 0; i < ARRAY_SIZE(shootdown_runs); i++) {
+		bool pinned = strstr(shootdown_runs[i], "-pinned");
+		char exact[80];
+
+		free(t.doc);
+		t.doc = slurp(t.json);
+		ASSERT_NE(NULL, t.doc);
+		snprintf(exact, sizeof(exact), "%s\"", shootdown_runs[i]);
+		res = find_result(t.doc, exact);
+		ASSERT_NE(NULL, res);
+		if (strstr(res, "\"status\":\"skipped\"")) /* no UFFDIO_MOVE */
+			continue;
+		ASSERT_NE(NULL, strstr(res, "\"status\":\"ok\"")) TH_LOG("%s", res);
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", pinned ?
+				      "tlb_ipis_per_page" :
+				      "shootdown_ipis_per_zap", &v))
+			TH_LOG("%s", res);
+		TH_LOG("%s: %.2f TLB IPIs per %s", shootdown_runs[i], v,
+		       pinned ? "page" : "zap with a peer on another CPU");
+		/*
+		 * Spread, the peer is not always on its CPU in our mm when a
+		 * zap comes (TCG, 6.12: 0.28 to 1 IPI per zap): some must.
+		 */
+		if (pinned) {
+			EXPECT_LT(v, 0.5);
+		} else {
+			EXPECT_GT(v, 0.1);
+		}
+	}
+	tool_run_free(&t);
+}
 
 /*
  * --trace FILE: the run is recorded with trace-cmd and the tool prints
