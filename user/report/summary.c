@@ -137,8 +137,9 @@ static void stall_expected(FILE *f, const struct vmb_claim *cl,
 		else
 			fprintf(f, "%s within %gx of baseline", i ? "," : "",
 				e->threshold);
-		fprintf(f, " %s (%s)", vmb_cfgs_name(e->cfgs),
-			labels_for(e, c, nc, on, sizeof(on)));
+		fprintf(f, " %s", vmb_cfgs_name(e->cfgs));
+		if (e->cfgs != VMB_CFG_ANY)
+			fprintf(f, " (%s)", labels_for(e, c, nc, on, sizeof(on)));
 	}
 	fputc('.', f);
 }

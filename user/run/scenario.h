@@ -90,6 +90,7 @@ enum { VMB_SWAPIN_ASYNC, VMB_SWAPIN_SYNC, VMB_SWAPIN_SHARED };
 extern const struct vmb_scen_ops vmb_uffd_missing_ops;
 extern const struct vmb_scen_ops vmb_uffd_move_ops;
 extern const struct vmb_scen_ops vmb_collapse_ops;
+extern const struct vmb_scen_ops vmb_file_io_ops;
 
 /*
  * The per-victim fault loop of vmb_touch_loop(): which pages to touch and

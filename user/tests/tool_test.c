@@ -247,6 +247,9 @@ FIXTURE_VARIANT_ADD(scenario, swap_sync) {
 FIXTURE_VARIANT_ADD(scenario, swap_shared_page) {
 	.name = "swap-shared-page", .injected = 1, .counter = "major",
 };
+FIXTURE_VARIANT_ADD(scenario, file_io) {
+	.name = "file-io", .injected = 1, .counter = "major",
+};
 FIXTURE_VARIANT_ADD(scenario, migration) {
 	.name = "migration", .injected = 1,
 };
@@ -300,6 +303,30 @@ static uint64_t stats_poll_ns(void)
 		}
 	}
 	return t[4];
+}
+
+/*
+ * file-io: one delayed 4 KiB read per major fault (MADV_RANDOM), and a
+ * major fault for about every victim fault (each page left the page cache
+ * before its round). The writer's and bystanders' faults are anonymous:
+ * no reads, no major faults.
+ */
+static void file_io_reads_match(struct __test_metadata *_metadata,
+				const char *res, double victim_faults)
+{
+	double reads, delayed, major;
+
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_reads", &reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_delayed", &delayed));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "major_faults", &major));
+	TH_LOG("file-io: %.0f victim faults, %.0f major, %.0f disk reads, %.0f delayed",
+	       victim_faults, major, reads, delayed);
+	/* A page another CPU's LRU batch still pins stays cached: a few. */
+	EXPECT_GE(reads, 0.95 * victim_faults);
+	EXPECT_LE(reads, victim_faults);
+	/* getrusage() is the process's: the tool's own code may add some. */
+	EXPECT_GE(major, reads);
+	EXPECT_EQ(delayed, reads);
 }
 
 TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
@@ -367,6 +394,8 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 				      &v));
 		EXPECT_GT(v, 0) TH_LOG("counter %s did not move", variant->counter);
 	}
+	if (!strcmp(variant->name, "file-io"))
+		file_io_reads_match(_metadata, res, count);
 }
 
 /* ---- Ctrl-C mid-run disarms everything ---- */
