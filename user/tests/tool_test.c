@@ -398,6 +398,29 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 		file_io_reads_match(_metadata, res, count);
 }
 
+/*
+ * Nothing armed, no delay, swap off, no target: what the tool leaves
+ * behind after every run, exec and attach, also after Ctrl-C.
+ */
+static void assert_all_disarmed(struct __test_metadata *_metadata)
+{
+	uint64_t v;
+
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(folio_lock, enable), &v));
+	EXPECT_EQ(0ULL, v);
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(migration, enable), &v));
+	EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v))
+		EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(disk, read_delay_us), &v))
+		EXPECT_EQ(0ULL, v);
+	EXPECT_EQ(0, swap_is_on());
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
+	EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(target, force_mmap_lock), &v))
+		EXPECT_EQ(0ULL, v);
+}
+
 /* ---- Ctrl-C mid-run disarms everything ---- */
 
 FIXTURE(sigint) {
@@ -507,18 +530,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	close(fd);
 	EXPECT_EQ(130, ret) TH_LOG("exit %d: %s", ret, self->out);
 	EXPECT_NE(NULL, strstr(self->out, "interrupted"));
-
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(folio_lock, enable), &v));
-	EXPECT_EQ(0ULL, v);
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(migration, enable), &v));
-	EXPECT_EQ(0ULL, v);
-	if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v))
-		EXPECT_EQ(0ULL, v);
-	EXPECT_EQ(0, swap_is_on());
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
-	EXPECT_EQ(0ULL, v);
-	if (!knob_u64(VMB_KNOB(target, force_mmap_lock), &v))
-		EXPECT_EQ(0ULL, v);
+	assert_all_disarmed(_metadata);
 }
 
 /* ---- a bad option or value names itself ---- */
@@ -589,6 +601,230 @@ TEST_F_TIMEOUT(traced, summary, 120)
 		TH_LOG("%s", strstr(out, "# vmalock_bench:fault") ?: out);
 	unlink(dat);
 	free(out);
+}
+
+/* ---- exec and attach: someone else's program as the target ---- */
+
+/* user/tests/progs/vmb-touch, installed beside the tests. */
+static const char *touch_prog(void)
+{
+	static char path[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	if (n <= 0)
+		return "vmb-touch";
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path, 16, "vmb-touch");
+	return path;
+}
+
+#define TOUCH_PAGES 8192
+#define VMB_STR2(x) #x
+#define VMB_STR(x) VMB_STR2(x)
+
+/*
+ * N fresh pages touched: N faults (+1% for the program's start and the
+ * fork before the exec), and the kernel's median fault close to the
+ * program's own median store. The difference is what the program's
+ * timing sees and the kernel's does not: exception entry and exit, the
+ * return to user mode, and one clock_gettime().
+ */
+TEST(exec_counts_every_fault)
+{
+	char json[] = "/tmp/tool_test.exec.XXXXXX", *out, *doc, *res;
+	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
+			       (char *)touch_prog(), "pages",
+			       VMB_STR(TOUCH_PAGES), NULL };
+	double count, faults, p50, lost, status;
+	unsigned long long median = 0;
+	const char *m;
+	int ret;
+
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	ASSERT_LE(0, mkstemp(json));
+	ret = run_tool(argv, out, OUT_MAX, 100);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, out);
+	m = strstr(out, "median ");
+	ASSERT_NE(NULL, m) TH_LOG("%s", out);
+	median = strtoull(m + 7, NULL, 10);
+	doc = slurp(json);
+	unlink(json);
+	ASSERT_NE(NULL, doc);
+	res = find_result(doc, "exec:vmb-touch");
+	ASSERT_NE(NULL, res) TH_LOG("%s", doc);
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &p50));
+	ASSERT_EQ(0, json_num(res, "\"counters\":", "faults", &faults));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "trace_lost", &lost));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &status));
+	TH_LOG("%d pages: %.0f faults traced, %.0f counted; median fault %.2f us in the kernel, %.2f us as the program timed it: %.2f us of exception entry/exit and clock read",
+	       TOUCH_PAGES, count, faults, p50 / 1e3, median / 1e3,
+	       (median - p50) / 1e3);
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, lost);
+	EXPECT_GE(count, TOUCH_PAGES);
+	EXPECT_LE(count, TOUCH_PAGES * 1.01);
+	EXPECT_EQ(count, faults);
+	/* Each store's time holds its fault's: so do the medians (+ a bucket). */
+	EXPECT_LE(p50, median * 1.07);
+	EXPECT_GE(p50, median * 0.5);
+	free(doc);
+	free(out);
+}
+
+/* A failure of exec or attach: exit 1, the message, nothing left armed. */
+FIXTURE(exec_error) {
+	char *out;
+};
+
+FIXTURE_VARIANT(exec_error) {
+	const char *argv[12];
+	const char *says;
+};
+
+#define TOUCH "/usr/lib/vmalock-bench/tests/vmb-touch"
+
+FIXTURE_VARIANT_ADD(exec_error, cmd_not_found) {
+	.argv = { "vmalock-bench", "exec", "--", "no-such-command-vmb", NULL },
+	.says = "command not found: 'no-such-command-vmb'",
+};
+FIXTURE_VARIANT_ADD(exec_error, cmd_not_executable) {
+	.argv = { "vmalock-bench", "exec", "--", "/proc/version", NULL },
+	.says = "command not found: '/proc/version'",
+};
+FIXTURE_VARIANT_ADD(exec_error, no_such_process) {
+	.argv = { "vmalock-bench", "attach", "4194000", "-d", "1", NULL },
+	.says = "no such process 4194000",
+};
+FIXTURE_VARIANT_ADD(exec_error, no_such_mapping) {
+	.argv = { "vmalock-bench", "exec", "--inject", "folio_lock,nomap.dat",
+		  "--wait-map", "0.5", "--", TOUCH, "sleep", "5000", NULL },
+	.says = "no such mapping 'nomap.dat'",
+};
+FIXTURE_VARIANT_ADD(exec_error, mapping_goes_away) {
+	.argv = { "vmalock-bench", "exec", "--inject", "folio_lock,gone.dat",
+		  "--", TOUCH, "map", "/tmp/gone.dat", "500", "1000", NULL },
+	.says = "mapping 'gone.dat'",
+};
+FIXTURE_VARIANT_ADD(exec_error, bad_inject) {
+	.argv = { "vmalock-bench", "exec", "--inject", "nosuch,[heap]", "--",
+		  TOUCH, "sleep", "1", NULL },
+	.says = "bad --inject 'nosuch,[heap]'",
+};
+
+FIXTURE_SETUP(exec_error)
+{
+	self->out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, self->out);
+	if (access(tool(), X_OK) || access(TOUCH, X_OK))
+		SKIP(return, "%s or %s not found", tool(), TOUCH);
+}
+
+FIXTURE_TEARDOWN(exec_error)
+{
+	vmb_write(VMB_KNOB(folio_lock, enable), "0");
+	free(self->out);
+}
+
+TEST_F_TIMEOUT(exec_error, names_itself, 60)
+{
+	int ret = run_tool((char *const *)variant->argv, self->out, OUT_MAX, 50);
+
+	TH_LOG("%s", self->out);
+	EXPECT_NE(0, ret);
+	EXPECT_NE(NULL, strstr(self->out, variant->says));
+	assert_all_disarmed(_metadata);
+}
+
+/* The target exits with its injection armed: disarmed, a normal end. */
+TEST(exec_target_exit_disarms)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--inject",
+			 "folio_lock,held.dat", "--hold-us", "2000", "--",
+			 TOUCH, "map", "/tmp/held.dat", "500", NULL };
+	char *out = malloc(OUT_MAX);
+	int ret;
+
+	ASSERT_NE(NULL, out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	EXPECT_EQ(0, ret) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "exit_status=0")) TH_LOG("%s", out);
+	assert_all_disarmed(_metadata);
+	free(out);
+}
+
+/* Ctrl-C: everything disarmed; CMD killed or left running as asked. */
+FIXTURE(exec_sigint) {
+	pid_t cmd;
+};
+
+FIXTURE_VARIANT(exec_sigint) {
+	const char *policy;
+	bool survives;
+};
+
+FIXTURE_VARIANT_ADD(exec_sigint, kill) {
+	.policy = "kill", .survives = false,
+};
+FIXTURE_VARIANT_ADD(exec_sigint, keep) {
+	.policy = "keep", .survives = true,
+};
+
+FIXTURE_SETUP(exec_sigint)
+{
+	self->cmd = 0;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+}
+
+FIXTURE_TEARDOWN(exec_sigint)
+{
+	vmb_write(VMB_KNOB(folio_lock, enable), "0");
+	if (self->cmd > 0)
+		kill(self->cmd, SIGKILL);
+}
+
+TEST_F_TIMEOUT(exec_sigint, disarms, 60)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--on-interrupt",
+			 (char *)variant->policy, "--inject",
+			 "folio_lock,sig.dat", "--", TOUCH, "map",
+			 "/tmp/sig.dat", "30000", NULL };
+	uint64_t v, end;
+	int i, ret, alive;
+	pid_t pid;
+
+	pid = spawn(argv, -1);
+	ASSERT_LT(0, pid);
+	/* Armed: the injector is on and the target is CMD. */
+	end = now_ms() + 20000;
+	while (now_ms() < end) {
+		if (!knob_u64(VMB_KNOB(folio_lock, enable), &v) && v == 1)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(1ULL, v) TH_LOG("the injection was never armed");
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
+	self->cmd = (pid_t)v;
+	ASSERT_LT(0, self->cmd);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	ret = wait_for(pid, 20);
+	EXPECT_EQ(130, ret);
+	/* A killed CMD is reaped by the tool: gone within 3 s. */
+	for (i = 0; i < 30; i++) {
+		alive = !kill(self->cmd, 0);
+		if (alive == variant->survives)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(variant->survives, alive);
+	assert_all_disarmed(_metadata);
 }
 
 TEST(bad_option_names_itself)
