@@ -774,6 +774,39 @@ TEST(exec_target_exit_disarms)
 	free(out);
 }
 
+/* attach: a running process measured for -d, then left running. */
+TEST(attach_measures_and_leaves_running)
+{
+	char *const sleeper[] = { TOUCH, "sleep", "8000", NULL };
+	char pid_s[16];
+	char *const argv[] = { "vmalock-bench", "attach", pid_s, "-d", "1",
+			       NULL };
+	char *out = malloc(OUT_MAX);
+	int ret, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execv(TOUCH, sleeper);
+		_exit(127);
+	}
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	EXPECT_EQ(0, ret) TH_LOG("%s", out);
+	snprintf(pid_s, sizeof(pid_s), "attach:%d", (int)pid);
+	EXPECT_NE(NULL, strstr(out, pid_s)) TH_LOG("%s", out);
+	/* Still running after the tool is done with it. */
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
+	assert_all_disarmed(_metadata);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	free(out);
+}
+
 /* Ctrl-C: everything disarmed; CMD killed or left running as asked. */
 FIXTURE(exec_sigint) {
 	pid_t cmd;
