@@ -61,6 +61,10 @@ TOOL_HDRS := $(wildcard user/run/*.h user/report/*.h) $(LIB_HDRS)
 TEST_SRCS := $(sort $(wildcard user/tests/*_test.c))
 TEST_HELPERS := $(filter-out $(TEST_SRCS),$(sort $(wildcard user/tests/*.c)))
 TESTS := $(TEST_SRCS:.c=)
+# Programs the in-VM tests run under "vmalock-bench exec" (static), and
+# libraries they preload into other programs (lib*.c: shared).
+PROGS := $(patsubst %.c,%,$(sort $(wildcard user/tests/progs/vmb-*.c))) \
+	$(patsubst %.c,%.so,$(sort $(wildcard user/tests/progs/lib*.c)))
 # Host-side tests of the tool (no kernel module needed).
 HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
@@ -100,7 +104,11 @@ $(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(LIB)
 # register; it comes back clobbered and the child skips FIXTURE_TEARDOWN
 # (a knob left armed, swap left on). At -O0 it lives in memory.
 CFLAGS_TESTS := $(CFLAGS_COMMON) -O0
-tests: $(TESTS)
+tests: $(TESTS) $(PROGS)
+user/tests/progs/vmb-%: user/tests/progs/vmb-%.c
+	$(CC) $(CFLAGS_COMMON) -o $@ $< $(LDFLAGS_STATIC)
+user/tests/progs/lib%.so: user/tests/progs/lib%.c
+	$(CC) $(CFLAGS_COMMON) -shared -fPIC -o $@ $< -pthread
 user/tests/%_test: user/tests/%_test.c $(TEST_HELPERS) $(wildcard user/tests/*.h) \
 		$(LIB) $(LIB_HDRS) $(BUILD)/ksft/kselftest_harness.h
 	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_HELPERS) $(LIB) \
@@ -125,13 +133,13 @@ KSFT_RUNNER := $(BUILD)/ksft/run_kselftest.sh
 $(KSFT_RUNNER):
 	scripts/ksrc-extract $(BUILD)/ksft
 
-kselftest-install: $(TOOL) $(TESTS) $(KSFT_RUNNER)
+kselftest-install: $(TOOL) $(TESTS) $(PROGS) $(KSFT_RUNNER)
 	mkdir -p $(KSFT_INSTALL)/$(KSFT_COLLECTION)
 	[ -e $(KSFT_INSTALL)/run_kselftest.sh ] || { \
 		install -m 744 $(KSFT_RUNNER) $(KSFT_INSTALL)/ && \
 		mkdir -p $(KSFT_INSTALL)/kselftest && \
 		install -m 744 $(BUILD)/ksft/kselftest/* $(KSFT_INSTALL)/kselftest/; }
-	install -m 755 $(TESTS) $(TOOL) $(KSFT_INSTALL)/$(KSFT_COLLECTION)/
+	install -m 755 $(TESTS) $(PROGS) $(TOOL) $(KSFT_INSTALL)/$(KSFT_COLLECTION)/
 	install -m 644 user/tests/config user/tests/settings \
 		$(KSFT_INSTALL)/$(KSFT_COLLECTION)/
 	touch $(KSFT_INSTALL)/kselftest-list.txt
@@ -187,7 +195,7 @@ check-host:
 	scripts/check --host-only
 
 clean-user:
-	rm -f $(TOOL) $(TESTS) $(HTESTS)
+	rm -f $(TOOL) $(TESTS) $(HTESTS) $(PROGS)
 	rm -rf $(BUILD)/user
 
 clean: clean-user

@@ -15,11 +15,32 @@
 #include "lib/result.h"
 #include "run/cli.h"
 #include "run/commands.h"
+#include "run/exec.h"
 #include "run/scenario.h"
 
 const char *const vmb_writer_names[VMB_W_NR] = {
 	"mmap", "mprotect", "munmap", "mremap", "fork",
 };
+
+/* The options exec and attach share. */
+#define EXEC_OPTS                                                              \
+	"      --inject INJ,MAP[,OFFSET[,LENGTH]]  arm injector INJ (folio_lock,\n" \
+	"                          migration) on a mapping of the target: MAP is\n" \
+	"                          [heap], [stack], a file (path, or its name),\n" \
+	"                          or 0xSTART-0xEND; OFFSET into the file (else\n" \
+	"                          from the mapping's start), LENGTH bytes\n"      \
+	"                          (default: to the mapping's end, at most 64M);\n" \
+	"                          repeatable (up to 4 injectors, one each)\n"     \
+	"      --wait-map S        wait up to S s for each mapping (default 10)\n" \
+	"      --hold-us D         each hold of an injection (default 1000)\n"   \
+	"      --interval-us D     pause between holds (default 1000)\n"         \
+	"      --disk-delay-us D   the target's reads from /dev/vmalock_disk0 take\n" \
+	"                          D us (disk/read_delay_us, scope target)\n"      \
+	"      --drop-caches       sync and drop the page cache first\n"         \
+	"      --force-mmap-lock   target/force_mmap_lock while measuring\n"     \
+	"      --json FILE         write every number to FILE\n"                 \
+	"  -q, --quiet             no table on stdout\n"                          \
+	"      --debugfs DIR       module directory (default " VMB_DEBUGFS_PATH ")\n"
 
 /* Adding a command: a row here, its function, its options in allowed(). */
 static const struct {
@@ -73,6 +94,22 @@ static const struct {
 	  "      --no-plots     no gnuplot: tables and summary only\n"
 	  "      --wall S       the A/B's wall time in seconds, checked against\n"
 	  "                     its 3-minute target in the summary\n" },
+	{ "exec", VMB_CMD_EXEC, vmb_cmd_exec,
+	  "usage: vmalock-bench exec [OPTIONS] -- CMD [ARGS]\n"
+	  "Run CMD as the target: its faults counted and timed by the module\n"
+	  "(vmalock_bench:fault, the kernel's own durations), injections armed\n"
+	  "on its mappings; the same table and JSON as run (the victim role is\n"
+	  "CMD's faults), with CMD's exit status and wall time.\n"
+	  EXEC_OPTS
+	  "      --on-interrupt kill|keep  CMD on Ctrl-C or a tool error\n"
+	  "                          (default kill: SIGTERM, SIGKILL after 2 s;\n"
+	  "                          keep: CMD runs in its own process group)\n" },
+	{ "attach", VMB_CMD_ATTACH, vmb_cmd_attach,
+	  "usage: vmalock-bench attach PID --duration S [OPTIONS]\n"
+	  "The same for a running process, for S seconds or until it exits.\n"
+	  "  -d, --duration S        how long to measure (required)\n"
+	  EXEC_OPTS
+	  "      --on-interrupt keep|kill  the process on Ctrl-C (default keep)\n" },
 	{ "check", VMB_CMD_CHECK, vmb_cmd_check,
 	  "usage: vmalock-bench check [--debugfs DIR]\n"
 	  "Read the module's version and features; say what each scenario lacks.\n" },
@@ -88,6 +125,8 @@ static const char top_usage[] =
 	"  plot      latency CDFs of JSON results\n"
 	"  report    kernel A/B report (markdown and plots) of JSON results\n"
 	"  check     what this kernel and module lack for each scenario\n"
+	"  exec      run a program as the target: its faults, injections\n"
+	"  attach    the same for a running process\n"
 	"'vmalock-bench COMMAND --help' for a command's options; --version.\n";
 
 void vmb_usage(FILE *f, enum vmb_cmd cmd)
@@ -159,7 +198,8 @@ static int parse_threads(struct vmb_opts *o, const char *arg)
 
 enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
-	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER
+	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER, O_INJECT,
+	O_WAITMAP, O_INTERVAL, O_DISKDELAY, O_DROP, O_ONINT
 };
 
 static const struct option longopts[] = {
@@ -184,6 +224,12 @@ static const struct option longopts[] = {
 	{ "role", required_argument, NULL, O_ROLE },
 	{ "no-plots", no_argument, NULL, O_NOPLOTS },
 	{ "wall", required_argument, NULL, O_WALL },
+	{ "inject", required_argument, NULL, O_INJECT },
+	{ "wait-map", required_argument, NULL, O_WAITMAP },
+	{ "interval-us", required_argument, NULL, O_INTERVAL },
+	{ "disk-delay-us", required_argument, NULL, O_DISKDELAY },
+	{ "drop-caches", no_argument, NULL, O_DROP },
+	{ "on-interrupt", required_argument, NULL, O_ONINT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -201,6 +247,21 @@ static bool allowed(enum vmb_cmd cmd, int c)
 		return cmd == VMB_CMD_REPORT;
 	case O_ROLE:
 		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_COMPARE;
+	case O_INJECT:
+	case O_WAITMAP:
+	case O_INTERVAL:
+	case O_DISKDELAY:
+	case O_DROP:
+	case O_ONINT:
+		return cmd == VMB_CMD_EXEC || cmd == VMB_CMD_ATTACH;
+	case O_HOLD:
+	case O_FORCE:
+	case O_JSON:
+	case 'q':
+		return cmd == VMB_CMD_RUN || cmd == VMB_CMD_EXEC ||
+		       cmd == VMB_CMD_ATTACH;
+	case 'd':
+		return cmd == VMB_CMD_RUN || cmd == VMB_CMD_ATTACH;
 	default:
 		return cmd == VMB_CMD_RUN;
 	}
@@ -220,6 +281,8 @@ static void defaults(struct vmb_opts *o)
 	o->baseline_s = 0.1;
 	o->debugfs = VMB_DEBUGFS_PATH;
 	o->role = "victim";
+	o->interval_us = 1000;
+	o->wait_map_s = 10;
 }
 
 static int check_role(const char *role)
@@ -259,14 +322,17 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			o->cmd = cmds[i].cmd;
 	if (o->cmd == VMB_CMD_NONE)
 		return vmb_fail(-EINVAL,
-				"unknown command '%s'; the commands are list, run, compare, plot, report, check (see 'vmalock-bench --help')",
+				"unknown command '%s'; the commands are list, run, compare, plot, report, check, exec, attach (see 'vmalock-bench --help')",
 				arg0);
 	argc--;
 	argv++;
 	optind = 0; /* GNU: reinitialise, so parsing can be repeated */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ht:n:d:r:qvo:", longopts,
-				NULL)) != -1) {
+	/* exec: CMD's own options are CMD's ("+": stop at the first word). */
+	while ((c = getopt_long(argc, argv,
+				o->cmd == VMB_CMD_EXEC ? "+:ht:n:d:r:qvo:" :
+							 ":ht:n:d:r:qvo:",
+				longopts, NULL)) != -1) {
 		const char *name = argv[optind - 1];
 		char shortopt[3] = { '-', (char)optopt, 0 };
 
@@ -374,12 +440,81 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 		case O_NOPLOTS:
 			o->no_plots = true;
 			break;
+		case O_INJECT: {
+			struct vmb_exec_inj e;
+
+			if (o->ninject == VMB_MAX_INJECT)
+				return vmb_fail(-EINVAL,
+						"%s: at most %d --inject", arg0,
+						VMB_MAX_INJECT);
+			if (vmb_exec_parse_inj(optarg, &e))
+				return -EINVAL;
+			for (i = 0; i < (size_t)o->ninject; i++)
+				if (!strncmp(o->inject[i], e.inj, strlen(e.inj)) &&
+				    o->inject[i][strlen(e.inj)] == ',')
+					return vmb_fail(-EINVAL,
+							"%s: injector %s given twice: one --inject per injector",
+							arg0, e.inj);
+			o->inject[o->ninject++] = optarg;
+			break;
+		}
+		case O_WAITMAP:
+			if (vmb_parse_double(optarg, 0, 3600, &o->wait_map_s))
+				return bad_value(o->cmd, "--wait-map", optarg,
+						 "seconds, 0..3600");
+			break;
+		case O_INTERVAL:
+			if (vmb_parse_u64(optarg, 0, VMB_INTERVAL_US_MAX,
+					  &o->interval_us))
+				return bad_value(o->cmd, "--interval-us", optarg,
+						 "microseconds 0..10000000");
+			break;
+		case O_DISKDELAY:
+			if (vmb_parse_u64(optarg, 1, VMB_DELAY_US_MAX,
+					  &o->disk_delay_us))
+				return bad_value(o->cmd, "--disk-delay-us", optarg,
+						 "microseconds 1..10000000");
+			break;
+		case O_DROP:
+			o->drop_caches = true;
+			break;
+		case O_ONINT:
+			if (!strcmp(optarg, "kill"))
+				o->on_interrupt = VMB_ON_INT_KILL;
+			else if (!strcmp(optarg, "keep"))
+				o->on_interrupt = VMB_ON_INT_KEEP;
+			else
+				return bad_value(o->cmd, "--on-interrupt",
+						 optarg, "kill or keep");
+			break;
 		case O_WALL:
 			if (vmb_parse_double(optarg, 0.001, 86400 * 7, &o->wall_s))
 				return bad_value(o->cmd, "--wall", optarg,
 						 "seconds, 0.001..604800");
 			break;
 		}
+	}
+	if (o->cmd == VMB_CMD_EXEC) {
+		if (optind >= argc)
+			return vmb_fail(-EINVAL,
+					"exec: give the command to run after '--', e.g. 'vmalock-bench exec -- ./prog ARGS'");
+		o->cmd_argv = argv + optind;
+		if (!o->on_interrupt)
+			o->on_interrupt = VMB_ON_INT_KILL;
+		return 0;
+	}
+	if (o->cmd == VMB_CMD_ATTACH) {
+		if (optind + 1 != argc ||
+		    vmb_parse_u64(argv[optind], 1, 4194304, &v))
+			return vmb_fail(-EINVAL,
+					"attach: give one process id, e.g. 'vmalock-bench attach 1234 --duration 10'");
+		o->attach_pid = (int)v;
+		if (!have_dur)
+			return vmb_fail(-EINVAL,
+					"attach: give how long to measure with --duration S");
+		if (!o->on_interrupt)
+			o->on_interrupt = VMB_ON_INT_KEEP;
+		return 0;
 	}
 	if (have_dur && o->iterations_set)
 		return vmb_fail(-EINVAL,

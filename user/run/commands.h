@@ -15,5 +15,7 @@ int vmb_cmd_run(const struct vmb_opts *o);
 int vmb_cmd_compare(const struct vmb_opts *o);	/* report/compare.c */
 int vmb_cmd_plot(const struct vmb_opts *o);	/* report/plot.c */
 int vmb_cmd_report(const struct vmb_opts *o);	/* report/ab.c */
+int vmb_cmd_exec(const struct vmb_opts *o);	/* run/exec.c */
+int vmb_cmd_attach(const struct vmb_opts *o);	/* run/exec.c */
 
 #endif /* VMB_COMMANDS_H */

@@ -15,6 +15,7 @@
 #define VMB_MAX_FILES 16
 #define VMB_MAX_BYSTANDERS 64
 #define VMB_MAX_VICTIMS 1024
+#define VMB_MAX_INJECT 4
 
 /*
  * What the writer thread does (--writer): map and unmap a region of its
@@ -27,7 +28,10 @@ extern const char *const vmb_writer_names[VMB_W_NR];
 
 enum vmb_cmd { VMB_CMD_NONE, VMB_CMD_LIST, VMB_CMD_RUN, VMB_CMD_COMPARE,
 	       VMB_CMD_PLOT, VMB_CMD_CHECK, VMB_CMD_HELP, VMB_CMD_VERSION,
-	       VMB_CMD_REPORT };
+	       VMB_CMD_REPORT, VMB_CMD_EXEC, VMB_CMD_ATTACH };
+
+/* exec, attach: CMD on Ctrl-C (and on an error of the tool). */
+enum vmb_on_int { VMB_ON_INT_DEFAULT, VMB_ON_INT_KILL, VMB_ON_INT_KEEP };
 
 struct vmb_opts {
 	enum vmb_cmd cmd;
@@ -53,6 +57,16 @@ struct vmb_opts {
 	const char *trace;
 	bool quiet;
 	bool verbose;		/* every role, not one line per run */
+	/* exec, attach (also hold_us, duration_s, force_mmap_lock, json) */
+	char **cmd_argv;	/* exec: CMD and its arguments, NULL-ended */
+	int attach_pid;
+	const char *inject[VMB_MAX_INJECT];	/* INJ,MAP[,OFF[,LEN]] */
+	int ninject;
+	uint64_t interval_us;	/* between holds */
+	uint64_t disk_delay_us;
+	bool drop_caches;
+	double wait_map_s;	/* how long a mapping is waited for */
+	enum vmb_on_int on_interrupt;
 	/* compare, plot, report */
 	const char *files[VMB_MAX_FILES];
 	int nfiles;

@@ -94,6 +94,7 @@ enum { VMB_UFFD_MISSING, VMB_UFFD_WAKE_RETRY };
 extern const struct vmb_scen_ops vmb_uffd_move_ops;
 extern const struct vmb_scen_ops vmb_collapse_ops;
 enum { VMB_COLLAPSE_ONE, VMB_COLLAPSE_2PROC };
+extern const struct vmb_scen_ops vmb_file_io_ops;
 
 /*
  * The per-victim fault loop of vmb_touch_loop(): which pages to touch and

@@ -33,6 +33,7 @@ static const enum vmb_knob emergency_knobs[] = {
 	VMB_INJECTORS(X)
 #undef X
 	VMB_K_swap_read_delay_us, VMB_K_swap_write_delay_us,
+	VMB_K_disk_read_delay_us, VMB_K_disk_write_delay_us,
 };
 static char emergency_path[VMB_ARRAY_SIZE(emergency_knobs)][320];
 static sigset_t stop_signals;

@@ -22,7 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
+#include "lib/disk.h"
 #include "lib/knob.h"
 #include "lib/module.h"
 #include "lib/uapi.h"
@@ -275,6 +277,9 @@ FIXTURE_VARIANT_ADD(scenario, swap_sync) {
 FIXTURE_VARIANT_ADD(scenario, swap_shared_page) {
 	.name = "swap-shared-page", .injected = 1, .counter = "major",
 };
+FIXTURE_VARIANT_ADD(scenario, file_io) {
+	.name = "file-io", .injected = 1, .counter = "major",
+};
 FIXTURE_VARIANT_ADD(scenario, migration) {
 	.name = "migration", .injected = 1,
 };
@@ -332,6 +337,30 @@ static uint64_t stats_poll_ns(void)
 		}
 	}
 	return t[4];
+}
+
+/*
+ * file-io: one delayed 4 KiB read per major fault (MADV_RANDOM), and a
+ * major fault for about every victim fault (each page left the page cache
+ * before its round). The writer's and bystanders' faults are anonymous:
+ * no reads, no major faults.
+ */
+static void file_io_reads_match(struct __test_metadata *_metadata,
+				const char *res, double victim_faults)
+{
+	double reads, delayed, major;
+
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_reads", &reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_delayed", &delayed));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "major_faults", &major));
+	TH_LOG("file-io: %.0f victim faults, %.0f major, %.0f disk reads, %.0f delayed",
+	       victim_faults, major, reads, delayed);
+	/* A page another CPU's LRU batch still pins stays cached: a few. */
+	EXPECT_GE(reads, 0.95 * victim_faults);
+	EXPECT_LE(reads, victim_faults);
+	/* getrusage() is the process's: the tool's own code may add some. */
+	EXPECT_GE(major, reads);
+	EXPECT_EQ(delayed, reads);
 }
 
 TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
@@ -405,6 +434,31 @@ TEST_F_TIMEOUT(scenario, runs_plausibly, 120)
 			TH_LOG("%s", res);
 		EXPECT_GT(v, 0) TH_LOG("metric %s is 0", variant->metric);
 	}
+	if (!strcmp(variant->name, "file-io"))
+		file_io_reads_match(_metadata, res, count);
+}
+
+/*
+ * Nothing armed, no delay, swap off, no target: what the tool leaves
+ * behind after every run, exec and attach, also after Ctrl-C.
+ */
+static void assert_all_disarmed(struct __test_metadata *_metadata)
+{
+	uint64_t v;
+
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(folio_lock, enable), &v));
+	EXPECT_EQ(0ULL, v);
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(migration, enable), &v));
+	EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v))
+		EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(disk, read_delay_us), &v))
+		EXPECT_EQ(0ULL, v);
+	EXPECT_EQ(0, swap_is_on());
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
+	EXPECT_EQ(0ULL, v);
+	if (!knob_u64(VMB_KNOB(target, force_mmap_lock), &v))
+		EXPECT_EQ(0ULL, v);
 }
 
 /* ---- Ctrl-C mid-run disarms everything ---- */
@@ -516,18 +570,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	close(fd);
 	EXPECT_EQ(130, ret) TH_LOG("exit %d: %s", ret, self->out);
 	EXPECT_NE(NULL, strstr(self->out, "interrupted"));
-
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(folio_lock, enable), &v));
-	EXPECT_EQ(0ULL, v);
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(migration, enable), &v));
-	EXPECT_EQ(0ULL, v);
-	if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v))
-		EXPECT_EQ(0ULL, v);
-	EXPECT_EQ(0, swap_is_on());
-	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
-	EXPECT_EQ(0ULL, v);
-	if (!knob_u64(VMB_KNOB(target, force_mmap_lock), &v))
-		EXPECT_EQ(0ULL, v);
+	assert_all_disarmed(_metadata);
 }
 
 /* ---- a bad option or value names itself ---- */
@@ -777,6 +820,380 @@ TEST_F_TIMEOUT(traced, summary, 120)
 		TH_LOG("%s", strstr(out, "# vmalock_bench:fault") ?: out);
 	unlink(dat);
 	free(out);
+}
+
+/* ---- exec and attach: someone else's program as the target ---- */
+
+/* user/tests/progs/vmb-touch, installed beside the tests. */
+static const char *touch_prog(void)
+{
+	static char path[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	if (n <= 0)
+		return "vmb-touch";
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path, 16, "vmb-touch");
+	return path;
+}
+
+/*
+ * Run the tool with argv, whose --json names json (a mkstemp()
+ * template): exit 0, what it printed in out, *doc the JSON (free it),
+ * *res the result of name in it.
+ */
+static void exec_result(struct __test_metadata *_metadata,
+			char *const argv[], char *json, char *out,
+			const char *name, char **doc, char **res)
+{
+	int ret;
+
+	ASSERT_LE(0, mkstemp(json));
+	ret = run_tool(argv, out, OUT_MAX, 100);
+	*doc = slurp(json);
+	unlink(json);
+	ASSERT_EQ(0, ret) TH_LOG("exit %d: %s", ret, out);
+	ASSERT_NE(NULL, *doc);
+	*res = find_result(*doc, name);
+	ASSERT_NE(NULL, *res) TH_LOG("%s", *doc);
+}
+
+#define TOUCH_PAGES 8192
+#define VMB_STR2(x) #x
+#define VMB_STR(x) VMB_STR2(x)
+
+/*
+ * N fresh pages touched: N faults (+1% for the program's start and the
+ * fork before the exec), and the kernel's median fault close to the
+ * program's own median store. The difference is what the program's
+ * timing sees and the kernel's does not: exception entry and exit, the
+ * return to user mode, and one clock_gettime().
+ */
+TEST(exec_counts_every_fault)
+{
+	char json[] = "/tmp/tool_test.exec.XXXXXX", *out, *doc, *res;
+	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
+			       (char *)touch_prog(), "pages",
+			       VMB_STR(TOUCH_PAGES), NULL };
+	double count, faults, p50, lost, status;
+	unsigned long long median = 0;
+	const char *m;
+
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, argv, json, out, "exec:vmb-touch", &doc, &res);
+	m = strstr(out, "median ");
+	ASSERT_NE(NULL, m) TH_LOG("%s", out);
+	median = strtoull(m + 7, NULL, 10);
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &p50));
+	ASSERT_EQ(0, json_num(res, "\"counters\":", "faults", &faults));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "trace_lost", &lost));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &status));
+	TH_LOG("%d pages: %.0f faults traced, %.0f counted; median fault %.2f us in the kernel, %.2f us as the program timed it: %.2f us of exception entry/exit and clock read",
+	       TOUCH_PAGES, count, faults, p50 / 1e3, median / 1e3,
+	       (median - p50) / 1e3);
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, lost);
+	EXPECT_GE(count, TOUCH_PAGES);
+	EXPECT_LE(count, TOUCH_PAGES * 1.01);
+	EXPECT_EQ(count, faults);
+	/* Each store's time holds its fault's: so do the medians (+ a bucket). */
+	EXPECT_LE(p50, median * 1.07);
+	EXPECT_GE(p50, median * 0.5);
+	free(doc);
+	free(out);
+}
+
+/* A failure of exec or attach: exit 1, the message, nothing left armed. */
+FIXTURE(exec_error) {
+	char *out;
+};
+
+FIXTURE_VARIANT(exec_error) {
+	const char *argv[12];
+	const char *says;
+};
+
+#define TOUCH "/usr/lib/vmalock-bench/tests/vmb-touch"
+
+FIXTURE_VARIANT_ADD(exec_error, cmd_not_found) {
+	.argv = { "vmalock-bench", "exec", "--", "no-such-command-vmb", NULL },
+	.says = "command not found: 'no-such-command-vmb'",
+};
+FIXTURE_VARIANT_ADD(exec_error, cmd_not_executable) {
+	.argv = { "vmalock-bench", "exec", "--", "/proc/version", NULL },
+	.says = "command not found: '/proc/version'",
+};
+FIXTURE_VARIANT_ADD(exec_error, no_such_process) {
+	.argv = { "vmalock-bench", "attach", "4194000", "-d", "1", NULL },
+	.says = "no such process 4194000",
+};
+FIXTURE_VARIANT_ADD(exec_error, no_such_mapping) {
+	.argv = { "vmalock-bench", "exec", "--inject", "folio_lock,nomap.dat",
+		  "--wait-map", "0.5", "--", TOUCH, "sleep", "5000", NULL },
+	.says = "no such mapping 'nomap.dat'",
+};
+FIXTURE_VARIANT_ADD(exec_error, mapping_goes_away) {
+	.argv = { "vmalock-bench", "exec", "--inject", "folio_lock,gone.dat",
+		  "--", TOUCH, "map", "/tmp/gone.dat", "500", "1000", NULL },
+	.says = "mapping 'gone.dat'",
+};
+FIXTURE_VARIANT_ADD(exec_error, bad_inject) {
+	.argv = { "vmalock-bench", "exec", "--inject", "nosuch,[heap]", "--",
+		  TOUCH, "sleep", "1", NULL },
+	.says = "bad --inject 'nosuch,[heap]'",
+};
+
+FIXTURE_SETUP(exec_error)
+{
+	self->out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, self->out);
+	if (access(tool(), X_OK) || access(TOUCH, X_OK))
+		SKIP(return, "%s or %s not found", tool(), TOUCH);
+}
+
+FIXTURE_TEARDOWN(exec_error)
+{
+	vmb_write(VMB_KNOB(folio_lock, enable), "0");
+	free(self->out);
+}
+
+TEST_F_TIMEOUT(exec_error, names_itself, 60)
+{
+	int ret = run_tool((char *const *)variant->argv, self->out, OUT_MAX, 50);
+
+	TH_LOG("%s", self->out);
+	EXPECT_NE(0, ret);
+	EXPECT_NE(NULL, strstr(self->out, variant->says));
+	assert_all_disarmed(_metadata);
+}
+
+/* The target exits with its injection armed: disarmed, a normal end. */
+TEST(exec_target_exit_disarms)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--inject",
+			 "folio_lock,held.dat", "--hold-us", "2000", "--",
+			 TOUCH, "map", "/tmp/held.dat", "500", NULL };
+	char *out = malloc(OUT_MAX);
+	int ret;
+
+	ASSERT_NE(NULL, out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	EXPECT_EQ(0, ret) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "exit_status=0")) TH_LOG("%s", out);
+	assert_all_disarmed(_metadata);
+	free(out);
+}
+
+/* attach: a running process measured for -d, then left running. */
+TEST(attach_measures_and_leaves_running)
+{
+	char *const sleeper[] = { TOUCH, "sleep", "8000", NULL };
+	char pid_s[16];
+	char *const argv[] = { "vmalock-bench", "attach", pid_s, "-d", "1",
+			       NULL };
+	char *out = malloc(OUT_MAX);
+	int ret, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execv(TOUCH, sleeper);
+		_exit(127);
+	}
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	EXPECT_EQ(0, ret) TH_LOG("%s", out);
+	snprintf(pid_s, sizeof(pid_s), "attach:%d", (int)pid);
+	EXPECT_NE(NULL, strstr(out, pid_s)) TH_LOG("%s", out);
+	/* Still running after the tool is done with it. */
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
+	assert_all_disarmed(_metadata);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	free(out);
+}
+
+/* Ctrl-C: everything disarmed; CMD killed or left running as asked. */
+FIXTURE(exec_sigint) {
+	pid_t cmd;
+};
+
+FIXTURE_VARIANT(exec_sigint) {
+	const char *policy;
+	bool survives;
+};
+
+FIXTURE_VARIANT_ADD(exec_sigint, kill) {
+	.policy = "kill", .survives = false,
+};
+FIXTURE_VARIANT_ADD(exec_sigint, keep) {
+	.policy = "keep", .survives = true,
+};
+
+FIXTURE_SETUP(exec_sigint)
+{
+	self->cmd = 0;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+}
+
+FIXTURE_TEARDOWN(exec_sigint)
+{
+	vmb_write(VMB_KNOB(folio_lock, enable), "0");
+	if (self->cmd > 0)
+		kill(self->cmd, SIGKILL);
+}
+
+TEST_F_TIMEOUT(exec_sigint, disarms, 60)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--on-interrupt",
+			 (char *)variant->policy, "--inject",
+			 "folio_lock,sig.dat", "--", TOUCH, "map",
+			 "/tmp/sig.dat", "30000", NULL };
+	uint64_t v, end;
+	int i, ret, alive;
+	pid_t pid;
+
+	pid = spawn(argv, -1);
+	ASSERT_LT(0, pid);
+	/* Armed: the injector is on and the target is CMD. */
+	end = now_ms() + 20000;
+	while (now_ms() < end) {
+		if (!knob_u64(VMB_KNOB(folio_lock, enable), &v) && v == 1)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(1ULL, v) TH_LOG("the injection was never armed");
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
+	self->cmd = (pid_t)v;
+	ASSERT_LT(0, self->cmd);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	ret = wait_for(pid, 20);
+	EXPECT_EQ(130, ret);
+	/* A killed CMD is reaped by the tool: gone within 3 s. */
+	for (i = 0; i < 30; i++) {
+		alive = !kill(self->cmd, 0);
+		if (alive == variant->survives)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(variant->survives, alive);
+	assert_all_disarmed(_metadata);
+}
+
+/*
+ * Debian's sqlite3 under exec: a database on ext4 on the file disk, read
+ * through mmap (PRAGMA mmap_size) by 500 random row lookups in one query,
+ * while a thread preloaded into sqlite3 (libvmb-churn.so) maps and unmaps
+ * 64 KiB in a loop. Once with the disk as fast as RAM, once with its
+ * reads 2 ms late: the query's answer is right both times, and the slow
+ * run's faults are major with every disk read delayed. The figures go to
+ * the log (README, "Real programs").
+ */
+#define SQLITE "/usr/bin/sqlite3"
+#define SQL_DB VMB_DISK_MNT "/t.db"
+#define SQL_ROWS "20000"
+/* i in the lookup makes it correlated: evaluated for every row of c. */
+#define SQL_QUERY                                                              \
+	"WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "      \
+	"WHERE i < 500) SELECT sum((SELECT length(b) FROM t WHERE x = "        \
+	"1 + (abs(random()) + 0 * i) % " SQL_ROWS ")) FROM c;"
+#define CHURN "/usr/lib/vmalock-bench/tests/libvmb-churn.so"
+
+struct sql_run {
+	double wall, faults, major, p50, p99, reads, delayed;
+	char churn[160];
+};
+
+static void sqlite_once(struct __test_metadata *_metadata, const char *delay,
+			struct sql_run *r)
+{
+	char json[] = "/tmp/tool_test.sql.XXXXXX", *out, *doc, *res, *c;
+	/* --disk-delay-us D, or a second --drop-caches in its place */
+	char *const argv[] = { "vmalock-bench", "exec", "--drop-caches", "--json",
+			       json, delay ? "--disk-delay-us" : "--drop-caches",
+			       delay ? (char *)delay : "--drop-caches", "--",
+			       "env", "LD_PRELOAD=" CHURN, SQLITE, "-cmd",
+			       "PRAGMA mmap_size=268435456", SQL_DB, SQL_QUERY,
+			       NULL };
+	double v;
+
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, argv, json, out, "exec:env", &doc, &res);
+	/* 500 lookups of a 200-byte blob */
+	EXPECT_NE(NULL, strstr(out, "\n100000\n")) TH_LOG("%s", out);
+	c = strstr(out, "vmb-churn: ");
+	snprintf(r->churn, sizeof(r->churn), "%s", c ? c + 11 : "no writer line");
+	r->churn[strcspn(r->churn, "\n")] = '\0';
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &v));
+	EXPECT_EQ(0, v);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "wall_s", &r->wall));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &r->faults));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &r->p50));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p99_ns", &r->p99));
+	ASSERT_EQ(0, json_num(res, "\"counters\":", "major", &r->major));
+	r->reads = r->delayed = -1;
+	if (delay) {
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_reads", &r->reads));
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_delayed",
+				      &r->delayed));
+	}
+	TH_LOG("sqlite3, disk reads %s us late: wall %.3f s, %.0f faults (%.0f major), p50 %.1f us, p99 %.1f us, disk reads %.0f (%.0f delayed); writer thread: %s",
+	       delay ? delay : "0", r->wall, r->faults, r->major, r->p50 / 1e3,
+	       r->p99 / 1e3, r->reads, r->delayed, r->churn);
+	free(doc);
+	free(out);
+}
+
+FIXTURE(sqlite) {
+	bool mounted;
+};
+
+FIXTURE_SETUP(sqlite)
+{
+	const char *why = vmb_disk_unusable();
+
+	self->mounted = false;
+	if (access(SQLITE, X_OK) || access(CHURN, R_OK))
+		SKIP(return, "no %s or %s (scripts/setup installs sqlite3)",
+		     SQLITE, CHURN);
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, vmb_disk_prepare(false));
+	self->mounted = true;
+}
+
+FIXTURE_TEARDOWN(sqlite)
+{
+	vmb_rdisk_disarm(VMB_DISK_DIR);
+	if (self->mounted)
+		vmb_disk_umount();
+}
+
+TEST_F_TIMEOUT(sqlite, exec_under_disk_delay, 240)
+{
+	struct sql_run fast, slow;
+
+	ASSERT_EQ(0, vmb_system(SQLITE " " SQL_DB " 'CREATE TABLE t(x INTEGER PRIMARY KEY, b BLOB); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < " SQL_ROWS ") INSERT INTO t SELECT i, randomblob(200) FROM c;'"));
+	sqlite_once(_metadata, NULL, &fast);
+	sqlite_once(_metadata, "2000", &slow);
+	assert_all_disarmed(_metadata);
+	EXPECT_GT(slow.major, 0);
+	EXPECT_GT(slow.delayed, 0);
+	EXPECT_EQ(slow.delayed, slow.reads);
+	/* The wall times are logged, not judged: TCG's noise is larger. */
 }
 
 TEST(bad_option_names_itself)
