@@ -61,12 +61,6 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define TRACE_EVENT_DIR "events/vmalock_bench/fault"
 #define TRACE_BUF_KB "8192"
-/*
- * modfix's target/mmap_lock (mmap_lock waits of the target), read when
- * the module has it; the name goes into the generated list with it.
- */
-#define TARGET_MMAP_LOCK "target/mmap_lock"
-
 /* ---- --inject: parsing and resolving against /proc/PID/maps ---- */
 
 int vmb_exec_parse_inj(const char *spec, struct vmb_exec_inj *e)
@@ -645,22 +639,19 @@ static int exec_started(struct session *s, int *go)
 	return 0;
 }
 
-/* target/mmap_lock, when the module has it (modfix), as metrics. */
+/* target/mmap_lock, when the module has it, as metrics mmap_lock_NAME. */
 static void add_mmap_lock(struct vmb_result *res)
 {
-	char buf[1024], name[64], *line, *save = NULL;
-	unsigned long long v;
+	struct vmb_mmap_lock ml;
+	char name[64];
+	int i;
 
-	if (vmb_read(TARGET_MMAP_LOCK, buf, sizeof(buf)) <= 0)
+	if (vmb_read_mmap_lock(&ml))
 		return;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char key[48];
-
-		if (sscanf(line, "%47s %llu", key, &v) != 2)
-			continue;
-		snprintf(name, sizeof(name), "mmap_lock_%s", key);
-		vmb_add_metric(res, name, (double)v, true);
+	for (i = 0; i < VMB_ML_NR; i++) {
+		snprintf(name, sizeof(name), "mmap_lock_%s",
+			 vmb_mmap_lock_names[i]);
+		vmb_add_metric(res, name, (double)ml.v[i], true);
 	}
 }
 
