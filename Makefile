@@ -16,6 +16,7 @@
 #   make check-debug   the in-VM suite on a lockdep + KASAN kernel (built once)
 #   make newest        fetch Debian's newest kernel (sid) into build/newest/
 #   make check-newest  the host checks and in-VM suite on Debian's newest kernel
+#   make probes        build/samevma (scripts/probes/): for vm-run --add
 #   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
 #
@@ -53,7 +54,7 @@ HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
 	bench ab ab-seeds check check-debug check-host newest check-newest \
-	clean help
+	probes clean help
 
 all: tool tests
 
@@ -81,6 +82,14 @@ tests: $(TESTS)
 user/tests/%_test: user/tests/%_test.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
 		module/vmalock_bench_uapi.h $(BUILD)/ksft/kselftest_harness.h
 	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_LIBS) \
+		$(LDFLAGS_STATIC) $(LDLIBS)
+
+# Measurements the tool has no scenario for yet, static for vm-run --add.
+probes: $(BUILD)/samevma
+$(BUILD)/samevma: scripts/probes/samevma.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
+		module/vmalock_bench_uapi.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS_COMMON) -Iuser/tests -o $@ $< $(TEST_LIBS) \
 		$(LDFLAGS_STATIC) $(LDLIBS)
 
 hosttests: $(HTESTS)
