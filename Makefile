@@ -16,6 +16,9 @@
 #   make check-debug   the in-VM suite on a lockdep + KASAN kernel (built once)
 #   make newest        fetch Debian's newest kernel (sid) into build/newest/
 #   make check-newest  the host checks and in-VM suite on Debian's newest kernel
+#   make kselftest-install [KSFT_INSTALL=DIR]  the in-VM tests as a kselftest
+#                      collection: DIR/run_kselftest.sh -c vmalock_bench
+#   make kselftest-tar the same, packed: build/kselftest-vmalock_bench.tar.gz
 #   make probes        build/samevma (scripts/probes/): for vm-run --add
 #   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
@@ -34,25 +37,37 @@ KERNEL ?= 6.12
 CHECK_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),6.12,6.1)
 
 CC ?= gcc
+AR ?= ar
 CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
-	-Imodule -I$(BUILD)/ksft -DVMB_VERSION='"$(VERSION)"'
+	-Iuser -Imodule -I$(BUILD)/ksft -DVMB_VERSION='"$(VERSION)"'
 # Static binaries: the VM's initramfs has busybox and little else.
 LDFLAGS_STATIC := -static -pthread
 LDLIBS := -lm
 
+# user/lib: the module's interface, one library for the tool, the in-VM
+# tests and the host tests (README, "map of the code").
+LIB := $(BUILD)/user/libvmb.a
+LIB_SRCS := $(sort $(wildcard user/lib/*.c))
+LIB_OBJS := $(LIB_SRCS:user/%.c=$(BUILD)/user/%.o)
+UAPI := module/vmalock_bench_uapi.h
+LIB_HDRS := $(wildcard user/lib/*.h) $(UAPI)
+
+# The tool: the in-VM runner (user/run) and the host-side analysis
+# (user/report), one binary.
 TOOL := user/vmalock-bench
-TOOL_SRCS := $(sort $(wildcard user/*.c))
-TOOL_HDRS := $(wildcard user/*.h) module/vmalock_bench_uapi.h
-# In-VM tests: one binary per user/tests/*_test.c, linked with the helpers
-# in user/tests/lib*.c.
+TOOL_SRCS := $(sort $(wildcard user/run/*.c user/report/*.c))
+TOOL_HDRS := $(wildcard user/run/*.h user/report/*.h) $(LIB_HDRS)
+# In-VM tests: one binary per user/tests/*_test.c, linked with the other
+# user/tests/*.c (what tests share beyond the library) and the library.
 TEST_SRCS := $(sort $(wildcard user/tests/*_test.c))
-TEST_LIBS := $(sort $(wildcard user/tests/lib*.c))
+TEST_HELPERS := $(filter-out $(TEST_SRCS),$(sort $(wildcard user/tests/*.c)))
 TESTS := $(TEST_SRCS:.c=)
 # Host-side tests of the tool (no kernel module needed).
 HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
+	kselftest-install kselftest-tar \
 	bench ab ab-seeds check check-debug check-host newest check-newest \
 	probes clean help
 
@@ -69,9 +84,17 @@ ksft: $(BUILD)/ksft/kselftest_harness.h
 $(BUILD)/ksft/kselftest_harness.h:
 	scripts/ksrc-extract $(BUILD)/ksft
 
+$(BUILD)/user/%.o: user/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 tool: $(TOOL)
-$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
-	$(CC) $(CFLAGS_COMMON) -o $@ $(TOOL_SRCS) $(LDFLAGS_STATIC) $(LDLIBS)
+$(TOOL): $(TOOL_SRCS) $(TOOL_HDRS) $(LIB)
+	$(CC) $(CFLAGS_COMMON) -o $@ $(TOOL_SRCS) $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
 # Tests at -O0: kselftest_harness.h (6.12) longjmp()s out of a failed
 # ASSERT into a wrapper whose non-volatile "pid_t child" gcc -O2 keeps in a
@@ -79,24 +102,54 @@ $(TOOL): $(TOOL_SRCS) $(TOOL_HDRS)
 # (a knob left armed, swap left on). At -O0 it lives in memory.
 CFLAGS_TESTS := $(CFLAGS_COMMON) -O0
 tests: $(TESTS)
-user/tests/%_test: user/tests/%_test.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
-		module/vmalock_bench_uapi.h $(BUILD)/ksft/kselftest_harness.h
-	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_LIBS) \
+user/tests/%_test: user/tests/%_test.c $(TEST_HELPERS) $(wildcard user/tests/*.h) \
+		$(LIB) $(LIB_HDRS) $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_HELPERS) $(LIB) \
 		$(LDFLAGS_STATIC) $(LDLIBS)
 
 # Measurements the tool has no scenario for yet, static for vm-run --add.
 probes: $(BUILD)/samevma
-$(BUILD)/samevma: scripts/probes/samevma.c $(TEST_LIBS) $(wildcard user/tests/*.h) \
-		module/vmalock_bench_uapi.h
-	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS_COMMON) -Iuser/tests -o $@ $< $(TEST_LIBS) \
-		$(LDFLAGS_STATIC) $(LDLIBS)
+$(BUILD)/samevma: scripts/probes/samevma.c $(LIB) $(LIB_HDRS)
+	$(CC) $(CFLAGS_COMMON) -o $@ $< $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
 hosttests: $(HTESTS)
-user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/main.c,$(TOOL_SRCS)) \
-		$(TOOL_HDRS) $(BUILD)/ksft/kselftest_harness.h
-	$(CC) $(CFLAGS_TESTS) -Iuser -o $@ $< \
-		$(filter-out user/main.c,$(TOOL_SRCS)) -pthread $(LDLIBS)
+user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TOOL_SRCS)) \
+		$(TOOL_HDRS) $(LIB) $(BUILD)/ksft/kselftest_harness.h
+	$(CC) $(CFLAGS_TESTS) -o $@ $< \
+		$(filter-out user/run/main.c,$(TOOL_SRCS)) $(LIB) -pthread $(LDLIBS)
+
+# The in-VM tests as the kselftest collection vmalock_bench, laid out as
+# tools/testing/selftests' "make install" lays out its own: the runner
+# (run_kselftest.sh, kselftest/) from linux-source-6.12, kept if DIR has
+# one already; DIR/vmalock_bench/ with the tests, the tool they run,
+# "config" and "settings" (the timeout of each test binary); and our lines
+# of DIR/kselftest-list.txt. On a machine with the module installed (make
+# dkms-install): DIR/run_kselftest.sh -c vmalock_bench.
+KSFT_INSTALL ?= $(BUILD)/kselftest
+KSFT_COLLECTION := vmalock_bench
+KSFT_RUNNER := $(BUILD)/ksft/run_kselftest.sh
+$(KSFT_RUNNER):
+	scripts/ksrc-extract $(BUILD)/ksft
+
+kselftest-install: $(TOOL) $(TESTS) $(KSFT_RUNNER)
+	mkdir -p $(KSFT_INSTALL)/$(KSFT_COLLECTION)
+	[ -e $(KSFT_INSTALL)/run_kselftest.sh ] || { \
+		install -m 744 $(KSFT_RUNNER) $(KSFT_INSTALL)/ && \
+		mkdir -p $(KSFT_INSTALL)/kselftest && \
+		install -m 744 $(BUILD)/ksft/kselftest/* $(KSFT_INSTALL)/kselftest/; }
+	install -m 755 $(TESTS) $(TOOL) $(KSFT_INSTALL)/$(KSFT_COLLECTION)/
+	install -m 644 user/tests/config user/tests/settings \
+		$(KSFT_INSTALL)/$(KSFT_COLLECTION)/
+	touch $(KSFT_INSTALL)/kselftest-list.txt
+	{ grep -v '^$(KSFT_COLLECTION):' $(KSFT_INSTALL)/kselftest-list.txt; \
+	  for t in $(notdir $(TESTS)); do echo "$(KSFT_COLLECTION):$$t"; done; \
+	} > $(KSFT_INSTALL)/kselftest-list.txt.new
+	mv $(KSFT_INSTALL)/kselftest-list.txt.new $(KSFT_INSTALL)/kselftest-list.txt
+
+# gen_tar: the install, packed (the tests and the tool are static).
+kselftest-tar: kselftest-install
+	tar -czf $(BUILD)/kselftest-$(KSFT_COLLECTION).tar.gz -C $(KSFT_INSTALL) .
+	@echo "$(BUILD)/kselftest-$(KSFT_COLLECTION).tar.gz"
 
 # The module for one kernel (KERNEL=6.12, 6.1 or a release), with W=1, in
 # a private copy of the sources so that two kernels never share objects.
@@ -141,6 +194,7 @@ check-host:
 
 clean-user:
 	rm -f $(TOOL) $(TESTS) $(HTESTS)
+	rm -rf $(BUILD)/user
 
 clean: clean-user
 	rm -rf $(BUILD)

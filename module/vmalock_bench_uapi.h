@@ -16,6 +16,86 @@
 #define VMB_DEBUGFS_PATH "/sys/kernel/debug/" VMB_DEBUGFS_DIR
 
 /*
+ * The files, directory by directory, in the order the module's "knobs"
+ * file lists them: X(dir, name, type, mode, live). dir is the directory
+ * (root: VMB_DEBUGFS_PATH itself, see VMB_DIR_* below), name the file,
+ * type how its value reads and is written, as "knobs" prints it:
+ *
+ *   u64   decimal, unsigned           s64   decimal, signed
+ *   hex   an address, 0x...           bool  0 or 1
+ *   enum  one name of a list          show  read-only, produced by the module
+ *
+ * mode the file's permissions, and live 1 when it may change while its
+ * directory's injector is armed (a write to another then gets -EBUSY).
+ * The tool and the tests take every path from these lists; the module's
+ * tables must list the same (the uapi test compares them with "knobs").
+ */
+#define VMB_ROOT_FILES(X)                                                      \
+	X(root, version, show, 0400, 0)                                        \
+	X(root, features, show, 0400, 0)                                       \
+	X(root, knobs, show, 0400, 0)
+
+#define VMB_TARGET_FILES(X)                                                    \
+	X(target, pid, u64, 0600, 1)                                           \
+	X(target, faults, show, 0400, 0)                                       \
+	X(target, reset, bool, 0200, 1)                                        \
+	X(target, force_mmap_lock, bool, 0600, 1)
+
+/* The delayed RAM disks, swap/ and disk/, have the same files. */
+#define VMB_RDISK_FILES(X, dir)                                                \
+	X(dir, read_delay_us, u64, 0600, 1)                                    \
+	X(dir, write_delay_us, u64, 0600, 1)                                   \
+	X(dir, jitter_us, u64, 0600, 1)                                        \
+	X(dir, scope, enum, 0600, 1)                                           \
+	X(dir, sync_io, bool, 0600, 1)                                         \
+	X(dir, stats, show, 0400, 0)
+
+#define VMB_SWAP_FILES(X) VMB_RDISK_FILES(X, swap)
+#define VMB_DISK_FILES(X) VMB_RDISK_FILES(X, disk)
+
+/* Every injector's directory starts with these, in this order. */
+#define VMB_INJ_FILES(X, dir)                                                  \
+	X(dir, addr, hex, 0600, 0)                                             \
+	X(dir, len, u64, 0600, 0)                                              \
+	X(dir, hold_us, u64, 0600, 0)                                          \
+	X(dir, interval_us, u64, 0600, 0)                                      \
+	X(dir, times, s64, 0600, 0)                                            \
+	X(dir, enable, bool, 0600, 1)                                          \
+	X(dir, stats, show, 0400, 0)
+
+#define VMB_FOLIO_LOCK_FILES(X) VMB_INJ_FILES(X, folio_lock)
+
+#define VMB_MIGRATION_FILES(X)                                                 \
+	VMB_INJ_FILES(X, migration)                                            \
+	X(migration, mode, enum, 0600, 0)
+
+/* The injectors: X(dir, feature), dir's files VMB_INJ_FILES first. */
+#define VMB_INJECTORS(X)                                                       \
+	X(folio_lock, inject_folio_lock)                                       \
+	X(migration, inject_migration)
+
+#define VMB_FILES(X)                                                           \
+	VMB_ROOT_FILES(X)                                                      \
+	VMB_TARGET_FILES(X)                                                    \
+	VMB_SWAP_FILES(X)                                                      \
+	VMB_DISK_FILES(X)                                                      \
+	VMB_FOLIO_LOCK_FILES(X)                                                \
+	VMB_MIGRATION_FILES(X)
+
+/*
+ * Where each directory's files are, relative to VMB_DEBUGFS_PATH: a
+ * file's path is VMB_DIR_<dir> "<name>". swap/ is there only with the
+ * swap device (features: swap_device), disk/ only with the file disk
+ * (disk_device); the others always are.
+ */
+#define VMB_DIR_root ""
+#define VMB_DIR_target "target/"
+#define VMB_DIR_swap "swap/"
+#define VMB_DIR_disk VMB_DISK_DIR "/"
+#define VMB_DIR_folio_lock VMB_INJ_FOLIO_LOCK_DIR "/"
+#define VMB_DIR_migration VMB_INJ_MIGRATION_DIR "/"
+
+/*
  * (out) "features": one capability per line, only those this kernel and
  * this module really have. X(name, what a user gets from it).
  */

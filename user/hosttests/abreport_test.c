@@ -14,7 +14,12 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "json.h"
+#include "lib/error.h"
+#include "lib/file.h"
+#include "report/json.h"
+#include "run/cli.h"
+#include "run/commands.h"
+#include "run/output.h"
 
 /* data/ next to this binary, wherever the test is run from. */
 static int data_path(char *buf, size_t size, const char *name)

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "vmb.h"
+#include "lib/error.h"
+#include "run/cli.h"
 
 static int parse(struct vmb_opts *o, int argc, char **argv)
 {

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
-#include "hist.h"
-#include "stats.h"
+#include "lib/hist.h"
+#include "report/stats.h"
 
 static struct vmb_hist *new_hist(void)
 {

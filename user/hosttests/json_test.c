@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "json.h"
+#include "lib/error.h"
+#include "lib/module.h"
+#include "report/json.h"
+#include "run/output.h"
 
 /* A temporary file, removed at exit whatever the test's outcome. */
 static char tmp_path[64];

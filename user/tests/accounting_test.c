@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define NPAGES 512UL
 /*
@@ -35,7 +37,7 @@
  */
 #define ALLOWANCE 16UL
 
-#define C(f, name) ((f)->v[VMB_CTR_##name])
+#define C(f, name) ((f)->v[VMB_C_##name])
 
 static int page_size(void)
 {
@@ -71,14 +73,14 @@ FIXTURE_SETUP(acct)
 		SKIP(return, "no force_mmap_lock in features");
 	ASSERT_EQ(0, vmb_set_target(getpid()));
 	if (self->force_ok)
-		ASSERT_EQ(0, vmb_write_u64("target/force_mmap_lock",
+		ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(target, force_mmap_lock),
 					   variant->force));
 }
 
 FIXTURE_TEARDOWN(acct)
 {
 	if (self->force_ok)
-		vmb_write("target/force_mmap_lock", "0\n");
+		vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n");
 	vmb_set_target(0);
 }
 
@@ -100,7 +102,7 @@ TEST_F(acct, anon_faults)
 	ASSERT_EQ(0, vmb_reset());
 	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
 	ASSERT_EQ(0, vmb_read_faults(&f));
-	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++) {
+	for (unsigned int i = 0; i < VMB_C_NR; i++) {
 		TH_LOG("%s %llu", vmb_counter_names[i],
 		       (unsigned long long)f.v[i]);
 	}
@@ -134,7 +136,7 @@ TEST_F(acct, anon_faults)
 	if (!variant->force)
 		return;
 	/* Back to 0: VMA-locked again. */
-	ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
 	ASSERT_EQ(0, vmb_reset());
 	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
 	ASSERT_EQ(0, vmb_read_faults(&f));
@@ -173,7 +175,7 @@ static void *flip_thread(void *p)
 	int v = 0;
 
 	while (!__atomic_load_n(&churn_stop, __ATOMIC_RELAXED)) {
-		vmb_write("target/force_mmap_lock", (v ^= 1) ? "1\n" : "0\n");
+		vmb_write(VMB_KNOB(target, force_mmap_lock), (v ^= 1) ? "1\n" : "0\n");
 		usleep(200);
 	}
 	return NULL;
@@ -254,7 +256,7 @@ TEST_F(acct, other_process)
 	ASSERT_EQ(b, waitpid(b, &zero, 0));
 	ASSERT_EQ(0, zero);
 	ASSERT_EQ(0, vmb_read_faults(&f));
-	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++) {
+	for (unsigned int i = 0; i < VMB_C_NR; i++) {
 		EXPECT_EQ(0UL, f.v[i])
 			TH_LOG("%s moved", vmb_counter_names[i]);
 	}
@@ -271,7 +273,7 @@ TEST_F(acct, other_process)
 	ASSERT_EQ(0, zero);
 	ASSERT_EQ(0, vmb_read_faults(&f));
 	EXPECT_GE(C(&f, faults), NPAGES);
-	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, pid), &v));
 	EXPECT_EQ((uint64_t)a, v);
 	close(ready[0]);
 }
@@ -418,7 +420,7 @@ TEST_F(acct, uffd_retry_more_than_once)
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(0, h.ret) TH_LOG("handler: %s after %d messages",
 				   strerror(-h.ret), h.msgs);
-	for (unsigned int i = 0; i < VMB_NR_COUNTERS; i++)
+	for (unsigned int i = 0; i < VMB_C_NR; i++)
 		if (f.v[i])
 			TH_LOG("%s %llu", vmb_counter_names[i],
 			       (unsigned long long)f.v[i]);
@@ -632,7 +634,7 @@ FIXTURE_SETUP(errors)
 
 FIXTURE_TEARDOWN(errors)
 {
-	vmb_write("target/force_mmap_lock", "0\n");
+	vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n");
 	vmb_set_target(0);
 }
 
@@ -652,7 +654,7 @@ static int write_zombie_pid(void)
 	if (waitid(P_PID, z, &si, WEXITED | WNOWAIT) || si.si_pid != z)
 		ret = -ECHILD;
 	else
-		ret = vmb_write_u64("target/pid", z);
+		ret = vmb_write_u64(VMB_KNOB(target, pid), z);
 	waitpid(z, NULL, 0);
 	return ret;
 }
@@ -683,13 +685,13 @@ TEST_F(errors, pid_syntax)
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(-EINVAL, vmb_write("target/pid", bad[i]))
+		EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, pid), bad[i]))
 			TH_LOG("writing '%s'", bad[i]);
 	}
-	EXPECT_EQ(-EINVAL, vmb_write_at("target/pid", "", 0, 0));
+	EXPECT_EQ(-EINVAL, vmb_write_at(VMB_KNOB(target, pid), "", 0, 0));
 	/* Partial writes: a value is written whole at offset 0. */
-	EXPECT_EQ(-EINVAL, vmb_write_at("target/pid", "1\n", 2, 1));
-	EXPECT_EQ(-EINVAL, vmb_write_split("target/pid", "0", "\n"));
+	EXPECT_EQ(-EINVAL, vmb_write_at(VMB_KNOB(target, pid), "1\n", 2, 1));
+	EXPECT_EQ(-EINVAL, vmb_write_split(VMB_KNOB(target, pid), "0", "\n"));
 }
 
 /* Well-formed pids that name no process we may account. */
@@ -702,24 +704,24 @@ TEST_F(errors, pid_target)
 	p = unused_pid();
 	ASSERT_GT(p, 0);
 	snprintf(buf, sizeof(buf), "%d\n", p);
-	EXPECT_EQ(-ESRCH, vmb_write("target/pid", buf));
+	EXPECT_EQ(-ESRCH, vmb_write(VMB_KNOB(target, pid), buf));
 
 	/* pid 2 is kthreadd on every Linux since 2.6.22. */
-	EXPECT_EQ(-EPERM, vmb_write("target/pid", "2\n"));
+	EXPECT_EQ(-EPERM, vmb_write(VMB_KNOB(target, pid), "2\n"));
 
 	/* A zombie has no mm left to fault in. */
 	EXPECT_EQ(-ESRCH, write_zombie_pid());
 
 	/* Nothing above changed the target. */
-	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, pid), &v));
 	EXPECT_EQ(0UL, v);
 	/* Both spellings of a good value work, and the module still does. */
-	EXPECT_EQ(0, vmb_write_u64("target/pid", getpid()));
+	EXPECT_EQ(0, vmb_write_u64(VMB_KNOB(target, pid), getpid()));
 	snprintf(buf, sizeof(buf), "%d", getpid());
-	EXPECT_EQ(0, vmb_write("target/pid", buf));
-	ASSERT_EQ(0, vmb_read_u64("target/pid", &v));
+	EXPECT_EQ(0, vmb_write(VMB_KNOB(target, pid), buf));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, pid), &v));
 	EXPECT_EQ((uint64_t)getpid(), v);
-	EXPECT_EQ(0, vmb_write("target/pid", "0"));
+	EXPECT_EQ(0, vmb_write(VMB_KNOB(target, pid), "0"));
 }
 
 /* A pid the writer cannot see is no pid at all. */
@@ -742,10 +744,10 @@ TEST_F(errors, pid_namespace)
 			_exit(5);
 		if (!inner) {
 			/* pid 1 here; outer is not visible. */
-			if (outer != 1 && vmb_write_u64("target/pid", outer) !=
+			if (outer != 1 && vmb_write_u64(VMB_KNOB(target, pid), outer) !=
 			    -ESRCH)
 				_exit(1);
-			if (vmb_read_u64("target/pid", &v) || v != 0)
+			if (vmb_read_u64(VMB_KNOB(target, pid), &v) || v != 0)
 				_exit(2);
 			_exit(0);
 		}
@@ -765,32 +767,32 @@ TEST_F(errors, reset)
 {
 	char buf[16];
 
-	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "0\n"));
-	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "2\n"));
-	EXPECT_EQ(-EINVAL, vmb_write("target/reset", "yes\n"));
-	EXPECT_EQ(-EACCES, vmb_read("target/reset", buf, sizeof(buf)));
-	EXPECT_EQ(0, vmb_write("target/reset", "1\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, reset), "0\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, reset), "2\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, reset), "yes\n"));
+	EXPECT_EQ(-EACCES, vmb_read(VMB_KNOB(target, reset), buf, sizeof(buf)));
+	EXPECT_EQ(0, vmb_write(VMB_KNOB(target, reset), "1\n"));
 }
 
 TEST_F(errors, force_mmap_lock)
 {
 	uint64_t v;
 
-	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "2\n"));
-	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "-1\n"));
-	EXPECT_EQ(-EINVAL, vmb_write("target/force_mmap_lock", "on\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, force_mmap_lock), "2\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, force_mmap_lock), "-1\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(target, force_mmap_lock), "on\n"));
 	if (vmb_has_feature("force_mmap_lock") != 1) {
 		EXPECT_EQ(-EOPNOTSUPP,
-			  vmb_write("target/force_mmap_lock", "1\n"));
+			  vmb_write(VMB_KNOB(target, force_mmap_lock), "1\n"));
 		EXPECT_EQ(-EOPNOTSUPP,
-			  vmb_write("target/force_mmap_lock", "0\n"));
+			  vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
 	} else {
-		EXPECT_EQ(0, vmb_write("target/force_mmap_lock", "1\n"));
-		ASSERT_EQ(0, vmb_read_u64("target/force_mmap_lock", &v));
+		EXPECT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "1\n"));
+		ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, force_mmap_lock), &v));
 		EXPECT_EQ(1UL, v);
-		EXPECT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+		EXPECT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
 	}
-	ASSERT_EQ(0, vmb_read_u64("target/force_mmap_lock", &v));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, force_mmap_lock), &v));
 	EXPECT_EQ(0UL, v);
 }
 
@@ -798,7 +800,7 @@ TEST_F(errors, faults)
 {
 	struct vmb_faults f;
 
-	EXPECT_EQ(-EACCES, vmb_write("target/faults", "0\n"));
+	EXPECT_EQ(-EACCES, vmb_write(VMB_KNOB(target, faults), "0\n"));
 	if (self->accounting) {
 		EXPECT_EQ(0, vmb_read_faults(&f));
 	} else {

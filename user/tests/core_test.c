@@ -9,11 +9,10 @@
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
-#include "libvmb.h"
+#include "lib/knob.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
-#define VMB_FEAT_NAME(name, ...) #name,
-static const char *const feature_names[] = { VMB_FEATURES(VMB_FEAT_NAME) };
-#define NR_FEATURES ARRAY_SIZE(feature_names)
 
 FIXTURE(core) {
 	char buf[8192];
@@ -35,7 +34,7 @@ TEST_F(core, version)
 	struct utsname u;
 	int n;
 
-	ASSERT_GT(vmb_read("version", self->buf, sizeof(self->buf)), 0);
+	ASSERT_GT(vmb_read(VMB_KNOB(root, version), self->buf, sizeof(self->buf)), 0);
 	ASSERT_EQ(0, uname(&u));
 	n = sscanf(self->buf, "%63s %63s %15s %127s", module, ver, word,
 		   kernel);
@@ -71,19 +70,19 @@ TEST_F(core, taints_as_test_module)
 
 TEST_F(core, features)
 {
-	int seen[NR_FEATURES] = {}, lines = 0;
+	int seen[VMB_F_NR] = {}, lines = 0;
 	char *line, *save;
 	unsigned int i;
 
-	ASSERT_GE(vmb_read("features", self->buf, sizeof(self->buf)), 0);
+	ASSERT_GE(vmb_read(VMB_KNOB(root, features), self->buf, sizeof(self->buf)), 0);
 	ASSERT_TRUE(!self->buf[0] ||
 		    self->buf[strlen(self->buf) - 1] == '\n');
 	for (line = strtok_r(self->buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
-		for (i = 0; i < NR_FEATURES; i++)
-			if (!strcmp(line, feature_names[i]))
+		for (i = 0; i < VMB_F_NR; i++)
+			if (!strcmp(line, vmb_feature_names[i]))
 				break;
-		ASSERT_LT(i, NR_FEATURES) TH_LOG("unknown feature '%s'", line);
+		ASSERT_LT(i, (unsigned int)VMB_F_NR) TH_LOG("unknown feature '%s'", line);
 		EXPECT_EQ(0, seen[i]++) TH_LOG("'%s' twice", line);
 	}
 	TH_LOG("%d features", lines);
@@ -104,33 +103,38 @@ TEST_F(core, features)
 
 TEST_F(core, knobs)
 {
-	static const char *const want[] = {
-		"version ", "features ", "knobs ", "target/pid ",
-		"target/faults ", "target/reset ", "target/force_mmap_lock ",
+	static const enum vmb_knob want[] = {
+#define X(dir, name, ...) VMB_K_##dir##_##name,
+		VMB_ROOT_FILES(X) VMB_TARGET_FILES(X)
+#undef X
 	};
 	unsigned int i;
 
-	ASSERT_GT(vmb_read("knobs", self->buf, sizeof(self->buf)), 0);
+	ASSERT_GT(vmb_read(VMB_KNOB(root, knobs), self->buf, sizeof(self->buf)), 0);
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		char needle[64];
 
-		snprintf(needle, sizeof(needle), "\n%s", want[i]);
+		snprintf(needle, sizeof(needle), "\n%s ", vmb_knobs[want[i]].path);
 		EXPECT_NE(NULL, strstr(self->buf, needle))
-			TH_LOG("knobs lacks %s", want[i]);
+			TH_LOG("knobs lacks %s", vmb_knobs[want[i]].path);
 	}
 }
 
 TEST_F(core, read_only)
 {
-	static const char *const files[] = { "version", "features", "knobs" };
+	static const enum vmb_knob ids[] = {
+		VMB_K_root_version, VMB_K_root_features, VMB_K_root_knobs,
+	};
 	char before[8192];
 	unsigned int i;
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_GE(vmb_read(files[i], before, sizeof(before)), 0);
-		EXPECT_EQ(-EACCES, vmb_write(files[i], "1\n"))
-			TH_LOG("write to %s", files[i]);
-		ASSERT_GE(vmb_read(files[i], self->buf, sizeof(self->buf)), 0);
+		const char *f = vmb_knobs[ids[i]].path;
+
+		ASSERT_GE(vmb_read(f, before, sizeof(before)), 0);
+		EXPECT_EQ(-EACCES, vmb_write(f, "1\n"))
+			TH_LOG("write to %s", f);
+		ASSERT_GE(vmb_read(f, self->buf, sizeof(self->buf)), 0);
 		EXPECT_STREQ(before, self->buf);
 	}
 	EXPECT_EQ(-ENOENT, vmb_write("no_such_knob", "1\n"));

@@ -35,7 +35,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libvmb.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define NPAGES 1024
 /* Faults of other processes in the idle VM (the init shell waiting). */
@@ -69,7 +70,7 @@ static int read_vmstat(struct vmstat_vma *v)
 	return found == 4 ? 0 : -ENOENT;
 }
 
-#define C(f, name) ((f)->v[VMB_CTR_##name])
+#define C(f, name) ((f)->v[VMB_C_##name])
 
 FIXTURE(xcheck) {
 	int unused;

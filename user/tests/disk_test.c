@@ -25,9 +25,14 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libdisk.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/clock.h"
+#include "lib/disk.h"
+#include "lib/inj.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define MIB (1UL << 20)
 
@@ -38,10 +43,8 @@ static long page_size;
 #define FAULT_PAGES 4096UL
 #define FAULT_SEED 0xfa017ULL
 
-static int disk_set(const char *knob, uint64_t v)
-{
-	return vmb_rdisk_set(VMB_DISK_DIR, knob, v);
-}
+/* disk/NAME := v. */
+#define disk_set(name, v) vmb_write_u64(VMB_KNOB(disk, name), (v))
 
 static int disk_stats(struct vmb_swap_stats *s)
 {
@@ -149,7 +152,7 @@ static int fault_round(size_t n, int advice, unsigned int seed,
 	r->read_bytes = stat_delta(&a, &b, VMB_SWAP_read_bytes);
 	r->delayed = stat_delta(&a, &b, VMB_SWAP_delayed);
 	if (r->counted)
-		r->major = f1.v[VMB_CTR_major] - f0.v[VMB_CTR_major];
+		r->major = f1.v[VMB_C_major] - f0.v[VMB_C_major];
 	r->majflt = u1.ru_majflt - u0.ru_majflt;
 	qsort(lat, n, sizeof(*lat), cmp_u64);
 	r->median_ns = lat[n / 2];
@@ -221,7 +224,7 @@ FIXTURE_TEARDOWN(disk)
 	EXPECT_EQ(0, vmb_rdisk_disarm(VMB_DISK_DIR));
 	if (self->mounted)
 		EXPECT_EQ(0, vmb_disk_umount());
-	EXPECT_EQ(0, disk_set("sync_io", 0));
+	EXPECT_EQ(0, disk_set(sync_io, 0));
 	vmb_set_target(0);
 }
 
@@ -230,21 +233,21 @@ TEST_F(disk, bad_writes)
 {
 	char buf[64];
 
-	ASSERT_EQ(-EINVAL, disk_set("read_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, disk_set("write_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, disk_set("jitter_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, vmb_write(VMB_DISK_DIR "/read_delay_us", "-1"));
-	ASSERT_EQ(-EINVAL, vmb_write(VMB_DISK_DIR "/scope", "kswapd"));
-	ASSERT_EQ(-EINVAL, disk_set("sync_io", 2));
-	ASSERT_EQ(-EACCES, vmb_write(VMB_DISK_DIR "/stats", "0"));
-	ASSERT_EQ(0, disk_set("read_delay_us", VMB_DELAY_US_MAX));
-	ASSERT_EQ(0, disk_set("read_delay_us", 0));
-	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target\n"));
-	ASSERT_GT(vmb_read(VMB_DISK_DIR "/scope", buf, sizeof(buf)), 0);
+	ASSERT_EQ(-EINVAL, disk_set(read_delay_us, VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, disk_set(write_delay_us, VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, disk_set(jitter_us, VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_write(VMB_KNOB(disk, read_delay_us), "-1"));
+	ASSERT_EQ(-EINVAL, vmb_write(VMB_KNOB(disk, scope), "kswapd"));
+	ASSERT_EQ(-EINVAL, disk_set(sync_io, 2));
+	ASSERT_EQ(-EACCES, vmb_write(VMB_KNOB(disk, stats), "0"));
+	ASSERT_EQ(0, disk_set(read_delay_us, VMB_DELAY_US_MAX));
+	ASSERT_EQ(0, disk_set(read_delay_us, 0));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target\n"));
+	ASSERT_GT(vmb_read(VMB_KNOB(disk, scope), buf, sizeof(buf)), 0);
 	ASSERT_STREQ("target\n", buf);
 	/* Read per bio: it changes under a mounted filesystem. */
-	ASSERT_EQ(0, disk_set("sync_io", !variant->sync_io));
-	ASSERT_EQ(0, disk_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, disk_set(sync_io, !variant->sync_io));
+	ASSERT_EQ(0, disk_set(sync_io, variant->sync_io));
 }
 
 /*
@@ -265,9 +268,9 @@ TEST_F_TIMEOUT(disk, write_drop_read, 240)
 	long good;
 	int ret;
 
-	ASSERT_EQ(0, disk_set("read_delay_us", 100));
-	ASSERT_EQ(0, disk_set("write_delay_us", 50));
-	ASSERT_EQ(0, disk_set("jitter_us", 200));
+	ASSERT_EQ(0, disk_set(read_delay_us, 100));
+	ASSERT_EQ(0, disk_set(write_delay_us, 50));
+	ASSERT_EQ(0, disk_set(jitter_us, 200));
 	ASSERT_EQ(0, disk_stats(&a));
 	t0 = vmb_now_ns();
 	for (i = 0; i < files; i++) {
@@ -339,8 +342,8 @@ TEST_F_TIMEOUT(disk, mmap_major_faults, 180)
 
 	ret = vmb_disk_write_file(FAULT_FILE, FAULT_PAGES, FAULT_SEED);
 	ASSERT_EQ(0, ret) TH_LOG("writing the file: %s", strerror(-ret));
-	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target"));
-	ASSERT_EQ(0, disk_set("read_delay_us", delay_us));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target"));
+	ASSERT_EQ(0, disk_set(read_delay_us, delay_us));
 
 	ASSERT_EQ(0, fault_round(n, MADV_RANDOM, 1, &rnd));
 	log_round(_metadata, "MADV_RANDOM", &rnd);
@@ -387,8 +390,8 @@ TEST_F(disk, scope_target)
 
 	ret = vmb_disk_write_file(FAULT_FILE, FAULT_PAGES, FAULT_SEED);
 	ASSERT_EQ(0, ret) TH_LOG("writing the file: %s", strerror(-ret));
-	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target"));
-	ASSERT_EQ(0, disk_set("read_delay_us", 1000));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target"));
+	ASSERT_EQ(0, disk_set(read_delay_us, 1000));
 	child = mmap(NULL, sizeof(*child), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, child);
@@ -426,12 +429,12 @@ TEST_F_TIMEOUT(disk, delay_accuracy, 180)
 
 	ret = vmb_disk_write_file(FAULT_FILE, FAULT_PAGES, FAULT_SEED);
 	ASSERT_EQ(0, ret) TH_LOG("writing the file: %s", strerror(-ret));
-	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target"));
-	ASSERT_EQ(0, disk_set("read_delay_us", base_us));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target"));
+	ASSERT_EQ(0, disk_set(read_delay_us, base_us));
 	ASSERT_EQ(0, fault_round(61, MADV_RANDOM, 4, &base));
 	ASSERT_EQ(0, vmb_median_sleep_late_ns(base_us, 61, &late_base));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, disk_set("read_delay_us", cases[i].us));
+		ASSERT_EQ(0, disk_set(read_delay_us, cases[i].us));
 		ASSERT_EQ(0, fault_round(cases[i].n, MADV_RANDOM, 5 + i, &r[i]));
 		ASSERT_EQ((size_t)0, r[i].bad);
 		ASSERT_EQ(0, vmb_median_sleep_late_ns(cases[i].us, cases[i].n,
@@ -474,7 +477,7 @@ TEST_F(disk, readahead_waits)
 	ret = vmb_disk_write_file(FAULT_FILE, npages, FAULT_SEED);
 	ASSERT_EQ(0, ret) TH_LOG("writing the file: %s", strerror(-ret));
 	ASSERT_EQ(0, vmb_drop_caches());
-	ASSERT_EQ(0, disk_set("read_delay_us", delay_ns / 1000));
+	ASSERT_EQ(0, disk_set(read_delay_us, delay_ns / 1000));
 	snprintf(path, sizeof(path), "%s/%s", VMB_DISK_MNT, FAULT_FILE);
 	fd = open(path, O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -518,9 +521,9 @@ TEST_F(disk, nowait)
 {
 	struct vmb_swap_stats a, b;
 	struct iovec iov;
+	int fd, err;
 	ssize_t n;
 	void *buf;
-	int fd;
 
 	ASSERT_EQ(0, vmb_disk_umount());
 	self->mounted = false;
@@ -530,15 +533,16 @@ TEST_F(disk, nowait)
 	fd = open(VMB_DISK_DEV, O_RDONLY | O_DIRECT);
 	ASSERT_LE(0, fd) TH_LOG("open %s O_DIRECT: %s", VMB_DISK_DEV,
 				strerror(errno));
-	ASSERT_EQ(0, disk_set("read_delay_us", 50000));
+	ASSERT_EQ(0, disk_set(read_delay_us, 50000));
 	ASSERT_EQ(0, disk_stats(&a));
 	n = preadv2(fd, &iov, 1, 0, RWF_NOWAIT);
+	err = n < 0 ? errno : 0;
 	ASSERT_EQ(0, disk_stats(&b));
 	if (variant->sync_io) {
 		ASSERT_EQ(-1, n);
-		ASSERT_EQ(EAGAIN, errno);
+		ASSERT_EQ(EAGAIN, err);
 		ASSERT_EQ(a.v[VMB_SWAP_reads], b.v[VMB_SWAP_reads]);
-		ASSERT_EQ(0, disk_set("read_delay_us", 0));
+		ASSERT_EQ(0, disk_set(read_delay_us, 0));
 		n = preadv2(fd, &iov, 1, 0, RWF_NOWAIT);
 	}
 	ASSERT_EQ(page_size, n) TH_LOG("preadv2(RWF_NOWAIT): %s",
@@ -568,8 +572,8 @@ TEST_F_TIMEOUT(disk, umount_inflight, 120)
 	ASSERT_NE(NULL, buf);
 	for (i = 0; i < npages * page_size / 8; i++)
 		((uint64_t *)buf)[i] = vmb_pattern_word(i, 0x1f);
-	ASSERT_EQ(0, disk_set("write_delay_us", wr_us));
-	ASSERT_EQ(0, disk_set("jitter_us", wr_us / 2));
+	ASSERT_EQ(0, disk_set(write_delay_us, wr_us));
+	ASSERT_EQ(0, disk_set(jitter_us, wr_us / 2));
 	ASSERT_EQ(0, disk_stats(&a));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);

@@ -1,70 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * folio_lock/: faults that meet a locked folio wait it out, on the path
- * the kernel really takes, and nothing outside the range waits.
- *
- * What waits on which mapping: a refault (after MADV_DONTNEED) of a
- * shmem page (memfd, tmpfs) sleeps in shmem_fault() -> folio_lock()
- * under the fault's lock, with no retry; of a ramfs page goes through
- * filemap_fault() -> lock_folio_maybe_drop_mmap(), which drops the lock,
- * waits, and returns VM_FAULT_RETRY. A resident anonymous folio is mapped:
- * no fault meets its lock (only a swap-cache folio would, in
- * do_swap_page()), so anon only checks what is held and counted.
+ * What only folio_lock/ does (what every injector does, on every mapping
+ * type, is in inj_test.c): holds back to back make a fault that
+ * filemap_fault() lets go retry more than once (seed 003).
  */
-#define INJ VMB_INJ_FOLIO_LOCK_DIR
-#define INJ_FEATURE "inject_folio_lock"
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 
-#include "inj_tests.h"
+#include "kselftest_harness.h"
+#include "inj_ops.h"
+#include "lib/clock.h"
+#include "lib/inj.h"
+#include "lib/module.h"
 
-static int inj_prepare(struct _test_data_inj *self, size_t i)
+#define C(f, name) ((f)->v[VMB_C_##name])
+
+FIXTURE(folio_lock) {
+	struct inj_ctx c;
+};
+
+FIXTURE_VARIANT(folio_lock) {
+	enum vmb_map_type type;
+};
+
+/* filemap_fault() retries only on a page-cache file: ramfs. */
+FIXTURE_VARIANT_ADD(folio_lock, ramfs) {
+	.type = VMB_MAP_RAMFS,
+};
+
+FIXTURE_SETUP(folio_lock)
 {
-	if (self->m.type == VMB_MAP_ANON)
-		return 0;
-	/* The pte goes, the page-cache folio stays: the next access faults. */
-	return madvise(self->m.mem + i * self->page, self->page,
-		       MADV_DONTNEED) ? -errno : 0;
+	int ret = inj_ctx_setup(&self->c, &inj_folio_lock, variant->type);
+
+	if (ret == 1)
+		SKIP(return, "%s", self->c.why);
+	ASSERT_EQ(0, ret);
 }
 
-static void inj_reset(void)
+FIXTURE_TEARDOWN(folio_lock)
 {
-}
-
-static bool inj_meets(enum vmb_map_type type)
-{
-	return type != VMB_MAP_ANON;
-}
-
-/*
- * shmem_fault() waits in folio_lock() holding the fault's lock: mmap_lock
- * without per-VMA locks. filemap_fault() drops it before waiting.
- */
-static bool inj_writer_waits(struct _test_data_inj *self,
-			     enum vmb_map_type type)
-{
-	return type != VMB_MAP_RAMFS && !self->per_vma_lock;
-}
-
-static void inj_check_path(struct __test_metadata *_metadata,
-			   struct _test_data_inj *self, enum vmb_map_type type,
-			   const struct vmb_faults *f)
-{
-	if (type == VMB_MAP_RAMFS) {
-		/* filemap_fault(): dropped its lock to wait, retried. */
-		EXPECT_GE(C(f, retry), 1UL);
-		if (self->per_vma_lock) {
-			EXPECT_GE(C(f, vma_lock_retry), 1UL);
-		} else {
-			EXPECT_GE(C(f, mmap_lock_faults), 2UL);
-		}
-		return;
-	}
-	/* shmem_fault(): waited in folio_lock() holding the fault's lock. */
-	EXPECT_EQ(0UL, C(f, retry));
-	if (self->per_vma_lock) {
-		EXPECT_GE(C(f, vma_locked_done), 1UL);
-	} else {
-		EXPECT_GE(C(f, mmap_lock_faults), 1UL);
-	}
+	inj_ctx_teardown(&self->c);
 }
 
 /*
@@ -75,22 +51,21 @@ static void inj_check_path(struct __test_metadata *_metadata,
  * mmap_lock attempt may drop and retry again: three attempts. Without it,
  * the second attempt is TRIED and waits: two.
  */
-TEST_F_TIMEOUT(inj, retry_many, 60)
+TEST_F_TIMEOUT(folio_lock, retry_many, 60)
 {
-	volatile char *p = self->m.mem + self->page;
+	struct inj_ctx *c = &self->c;
+	volatile char *p = c->m.mem + c->page;
 	uint64_t start, t0, multi = 0;
 	struct vmb_faults f;
 	int i;
 
-	if (variant->type != VMB_MAP_RAMFS)
-		SKIP(return, "only filemap_fault() retries (ramfs)");
-	if (!self->accounting)
+	if (!c->accounting)
 		SKIP(return, "no fault_accounting in features");
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 5000, 0, -1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 5000, 0, -1));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
 	for (i = 0; i < 10; i++) {
-		ASSERT_EQ(0, inj_prepare(self, 1));
-		ASSERT_EQ(0, vmb_inj_wait_holding(INJ, 5000, &start));
+		ASSERT_EQ(0, c->ops->prepare(&c->m, c->page, 1));
+		ASSERT_EQ(0, vmb_inj_wait_holding(c->inj, 5000, &start));
 		ASSERT_EQ(0, vmb_reset());
 		t0 = vmb_now_ns();
 		(void)*p;
@@ -99,15 +74,15 @@ TEST_F_TIMEOUT(inj, retry_many, 60)
 		       i, (vmb_now_ns() - t0) / 1000, C(&f, retry),
 		       C(&f, attempts_1), C(&f, attempts_2), C(&f, attempts_3),
 		       C(&f, attempts_4plus));
-		if (self->per_vma_lock)
+		if (c->per_vma_lock)
 			multi += C(&f, attempts_3) + C(&f, attempts_4plus);
 		else
 			multi += C(&f, attempts_2);
 	}
-	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	ASSERT_EQ(0, vmb_inj_disarm(c->inj));
 	EXPECT_GE(multi, 1UL) TH_LOG("no fault retried %s",
-				   self->per_vma_lock ? "twice" : "at all");
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
+				   c->per_vma_lock ? "twice" : "at all");
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
 }
 
 TEST_HARNESS_MAIN

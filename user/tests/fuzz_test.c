@@ -26,61 +26,42 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define MAX_KNOBS 128
 #define REGION_PAGES 64
 
-struct knob {
-	char path[64];
-	char type[8];
-	unsigned int mode;
-	char def[32], min[32], max[32];
-	int live;
-};
-
-static struct knob knobs[MAX_KNOBS];
+static struct vmb_knob_line knobs[MAX_KNOBS];
 static int nr_knobs;
 static char *region;
 static size_t page;
 
 static int load_knobs(void)
 {
-	static char buf[1 << 16];
-	char *line, *save;
-	int n;
-
-	n = vmb_read("knobs", buf, sizeof(buf));
-	if (n < 0)
-		return n;
-	nr_knobs = 0;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct knob *k = &knobs[nr_knobs];
-
-		if (line[0] == '#')
-			continue;
-		if (nr_knobs == MAX_KNOBS)
-			return -E2BIG;
-		if (sscanf(line, "%63s %7s %o %31s %31s %31s %d", k->path,
-			   k->type, &k->mode, k->def, k->min, k->max,
-			   &k->live) < 3)
-			return -EPROTO;
-		nr_knobs++;
-	}
+	nr_knobs = vmb_read_knobs(knobs, MAX_KNOBS);
 	return nr_knobs;
 }
 
-static int writable(const struct knob *k)
+/* Whether k is an injector's knob i: folio_lock/addr, migration/addr. */
+static int is_inj_knob(const struct vmb_knob_line *k, enum vmb_inj_knob i)
+{
+	const char *s = strrchr(k->path, '/');
+
+	return s && !strcmp(s + 1, vmb_inj_knob_names[i]);
+}
+
+static int writable(const struct vmb_knob_line *k)
 {
 	return (k->mode & 0200) && strcmp(k->type, "show");
 }
 
-static int is_enable(const struct knob *k)
+static int is_enable(const struct vmb_knob_line *k)
 {
-	const char *s = strrchr(k->path, '/');
-
-	return s && !strcmp(s + 1, "enable");
+	return is_inj_knob(k, VMB_INJ_enable);
 }
 
 /*
@@ -115,7 +96,7 @@ static void pid_value(char *buf, size_t size, unsigned int r)
 		snprintf(buf, size, "%s", hostile[r % 7]);
 }
 
-static void random_value(const struct knob *k, char *buf, size_t size,
+static void random_value(const struct vmb_knob_line *k, char *buf, size_t size,
 			 unsigned int *seed)
 {
 	static const char *const hostile[] = {
@@ -126,21 +107,21 @@ static void random_value(const struct knob *k, char *buf, size_t size,
 	};
 	unsigned int r = rand_r(seed);
 
-	if (!strcmp(k->path, "target/pid")) {
+	if (!strcmp(k->path, VMB_KNOB(target, pid))) {
 		pid_value(buf, size, r >> 4);
 		return;
 	}
-	if (strstr(k->path, "addr") && r % 2) {
+	if (is_inj_knob(k, VMB_INJ_addr) && r % 2) {
 		/* Inside, across the end of, or outside our region. */
 		snprintf(buf, size, "0x%lx",
 			 (unsigned long)region + (r % (REGION_PAGES + 4)) * page);
 		return;
 	}
-	if (strstr(k->path, "len") && r % 2) {
+	if (is_inj_knob(k, VMB_INJ_len) && r % 2) {
 		snprintf(buf, size, "%zu", (1 + r % REGION_PAGES) * page);
 		return;
 	}
-	if (strstr(k->path, "hold_us") && r % 2) {
+	if (is_inj_knob(k, VMB_INJ_hold_us) && r % 2) {
 		/* Mostly short holds, so that the run stays short. */
 		snprintf(buf, size, "%u", 1 + r % 2000);
 		return;
@@ -193,11 +174,11 @@ static int restore_defaults(void)
 		if (is_enable(&knobs[i]))
 			bad |= vmb_write(knobs[i].path, "0") != 0;
 	for (i = 0; i < nr_knobs; i++) {
-		const struct knob *k = &knobs[i];
+		const struct vmb_knob_line *k = &knobs[i];
 
 		if (!writable(k) || is_enable(k) ||
-		    !strcmp(k->path, "target/reset") ||
-		    !strcmp(k->path, "target/pid") || !strcmp(k->def, "-"))
+		    !strcmp(k->path, VMB_KNOB(target, reset)) ||
+		    !strcmp(k->path, VMB_KNOB(target, pid)) || !strcmp(k->def, "-"))
 			continue;
 		ret = vmb_write(k->path, k->def);
 		/*
@@ -256,7 +237,7 @@ TEST_F(fuzz, hostile_writes)
 	overlong[sizeof(overlong) - 1] = '\0';
 	ASSERT_EQ(0, vmb_set_target(getpid()));
 	for (i = 0; i < nr_knobs; i++) {
-		const struct knob *k = &knobs[i];
+		const struct vmb_knob_line *k = &knobs[i];
 
 		if (!writable(k))
 			continue;
@@ -271,7 +252,7 @@ TEST_F(fuzz, hostile_writes)
 			if (!strcmp(hostile[j], "-1") && !strcmp(k->type, "s64") &&
 			    atoll(k->min) <= -1)
 				continue;
-			if (strcmp(k->path, "target/reset") && j != 1)
+			if (strcmp(k->path, VMB_KNOB(target, reset)) && j != 1)
 				EXPECT_NE(0, ret) TH_LOG("%s accepted '%s'",
 							 k->path, hostile[j]);
 		}
@@ -282,7 +263,7 @@ TEST_F(fuzz, hostile_writes)
 		note_write(k->path, "1 at offset 5", ret);
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("%s: write at offset", k->path);
 		/* (not "1" to target/pid: that would make init the target) */
-		ret = vmb_write_split(k->path, strcmp(k->path, "target/pid") ?
+		ret = vmb_write_split(k->path, strcmp(k->path, VMB_KNOB(target, pid)) ?
 					       "1" : "0", "0");
 		note_write(k->path, "1 then 0", ret);
 		EXPECT_NE(0, ret) TH_LOG("%s: split write accepted", k->path);
@@ -324,7 +305,7 @@ static void *fuzz_worker(void *arg)
 	int ret;
 
 	for (i = 0; i < w->n && !atomic_load(&stop);) {
-		const struct knob *k = &knobs[rand_r(&w->seed) % nr_knobs];
+		const struct vmb_knob_line *k = &knobs[rand_r(&w->seed) % nr_knobs];
 
 		if (!writable(k))
 			continue;
@@ -479,7 +460,7 @@ TEST_F_TIMEOUT(fuzz, concurrent_writers, 300)
 		ASSERT_EQ(0, vmb_reset());
 		ASSERT_EQ(0, vmb_fault_anon(32, &mem));
 		ASSERT_EQ(0, vmb_read_faults(&f));
-		EXPECT_LE(32ULL, (unsigned long long)f.v[VMB_CTR_faults]);
+		EXPECT_LE(32ULL, (unsigned long long)f.v[VMB_C_faults]);
 		munmap(mem, 32 * page);
 	}
 }
@@ -505,20 +486,20 @@ TEST_F(fuzz, injection_after_fuzzing)
 	}
 	ASSERT_EQ(0, vmb_set_target(getpid()));
 	snprintf(val, sizeof(val), "0x%lx", (unsigned long)region);
-	ASSERT_EQ(0, vmb_write("folio_lock/addr", val));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(folio_lock, addr), val));
 	snprintf(val, sizeof(val), "%zu", 4 * page);
-	ASSERT_EQ(0, vmb_write("folio_lock/len", val));
-	ASSERT_EQ(0, vmb_write("folio_lock/hold_us", "1000"));
-	ASSERT_EQ(0, vmb_write("folio_lock/times", "1"));
-	ASSERT_EQ(0, vmb_write("folio_lock/enable", "1"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(folio_lock, len), val));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(folio_lock, hold_us), "1000"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(folio_lock, times), "1"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(folio_lock, enable), "1"));
 	for (i = 0; i < 200 && !holds; i++) {
 		usleep(10000);
-		ASSERT_LT(0, vmb_read("folio_lock/stats", stats, sizeof(stats)));
+		ASSERT_LT(0, vmb_read(VMB_KNOB(folio_lock, stats), stats, sizeof(stats)));
 		p = strstr(stats, "holds ");
 		ASSERT_NE(NULL, p);
 		holds = strtoull(p + 6, NULL, 10);
 	}
-	EXPECT_EQ(0, vmb_write("folio_lock/enable", "0"));
+	EXPECT_EQ(0, vmb_write(VMB_KNOB(folio_lock, enable), "0"));
 	EXPECT_EQ(1ULL, (unsigned long long)holds) TH_LOG("stats: %s", stats);
 	/* And it unloads; loaded again for the tests after this one. */
 	ASSERT_EQ(0, vmb_set_target(0));

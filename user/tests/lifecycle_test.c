@@ -50,10 +50,16 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libdisk.h"
-#include "libinj.h"
-#include "libswap.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/clock.h"
+#include "lib/disk.h"
+#include "lib/file.h"
+#include "lib/inj.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/swap.h"
+#include "lib/uapi.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -78,14 +84,6 @@ static void __attribute__((constructor)) life_init(void)
 }
 
 /* ---- small helpers, -errno on failure ---- */
-
-static int run(const char *cmd)
-{
-	int status = system(cmd);
-
-	return status == -1 ? -errno : WIFEXITED(status) ?
-		WEXITSTATUS(status) : 128;
-}
 
 static int read_long(const char *path, long *v)
 {
@@ -691,7 +689,7 @@ FIXTURE_SETUP(life)
 	vmb_map_fill(&self->m, 0, NPAGES);
 	ASSERT_EQ(0, vmb_inj_disarm(variant->inj));
 	if (!strcmp(variant->inj, VMB_INJ_MIGRATION_DIR))
-		ASSERT_EQ(0, vmb_inj_write(variant->inj, "mode", "restore\n"));
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode), "restore\n"));
 }
 
 FIXTURE_TEARDOWN(life)
@@ -957,7 +955,7 @@ TEST_F_TIMEOUT(life, retarget_in_hold, 60)
 	ASSERT_EQ(0, vmb_set_target(b->pid));
 	ASSERT_EQ(0, vmb_set_target(0));
 	ASSERT_EQ(0, vmb_set_target(b->pid));
-	ASSERT_EQ(0, vmb_read_u64("target/pid", &seen));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, pid), &seen));
 	ASSERT_EQ((uint64_t)b->pid, seen);
 	self->c.cases++;
 
@@ -1014,7 +1012,7 @@ TEST_F_TIMEOUT(life, rmmod_in_hold, 90)
 	ASSERT_EQ(0, target_send(t, CMD_FAULT));
 	usleep(50000);
 	t0 = vmb_now_ns();
-	ret = run("rmmod vmalock_bench");
+	ret = vmb_system("rmmod vmalock_bench");
 	t1 = vmb_now_ns();
 	ASSERT_EQ(0, ret) TH_LOG("rmmod vmalock_bench: exit status %d", ret);
 	self->c.cases++;
@@ -1029,7 +1027,7 @@ TEST_F_TIMEOUT(life, rmmod_in_hold, 90)
 	TH_LOG("rmmod %" PRIu64 " ms into the hold took %" PRIu64 " ms; our fault took %" PRIu64 " ms",
 	       (t0 - start) / MS, (t1 - t0) / MS, ours.ns / MS);
 	ASSERT_NE(0, vmb_loaded());
-	ASSERT_EQ(0, run("modprobe vmalock_bench"));
+	ASSERT_EQ(0, vmb_system("modprobe vmalock_bench"));
 	ASSERT_EQ(0, vmb_loaded());
 	ASSERT_EQ(1, vmb_has_feature(variant->feature));
 	ASSERT_EQ(0, vmb_inj_armed(variant->inj));
@@ -1082,7 +1080,7 @@ TEST_F_TIMEOUT(life, leak_detectors, 60)
 	if (waits_locked)
 		gated_start(&unmap_g);
 	began = vmb_now_ns();
-	ASSERT_EQ(0, vmb_path("version", path, sizeof(path)));
+	ASSERT_EQ(0, vmb_path(VMB_KNOB(root, version), path, sizeof(path)));
 	fd = open(path, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, module_refcnt(&refcnt));
@@ -1161,10 +1159,10 @@ FIXTURE_SETUP(swapkill)
 		SKIP(return, "%s missing: is devtmpfs mounted?", VMB_SWAP_DEV);
 	self->ready = true;
 	ASSERT_EQ(0, vmb_swap_env_save(&self->env));
-	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_write_file(VMB_PAGE_CLUSTER, "0"));
 	vmb_swap_off();
 	ASSERT_EQ(0, vmb_swap_disarm());
-	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, sync_io), variant->sync_io));
 	ret = vmb_swap_on(0);
 	ASSERT_EQ(0, ret) TH_LOG("swapon %s: %s", VMB_SWAP_DEV, strerror(-ret));
 	self->swapped_on = true;
@@ -1183,7 +1181,7 @@ FIXTURE_TEARDOWN(swapkill)
 		vmb_swap_disarm();
 		if (self->swapped_on)
 			vmb_swap_off();
-		vmb_swap_set("sync_io", 0);
+		vmb_write_u64(VMB_KNOB(swap, sync_io), 0);
 		vmb_set_target(0);
 	}
 	vmb_swap_env_restore(&self->env);
@@ -1233,9 +1231,9 @@ TEST_F_TIMEOUT(swapkill, swapoff_sigkill, 90)
 	ASSERT_EQ(0, target_spawn(&self->t, &self->m, false, false));
 	ASSERT_EQ(0, target_reply(&self->t, READY, SLACK_MS, &r));
 	ASSERT_EQ(0, vmb_set_target(self->t.pid));
-	ASSERT_EQ(0, vmb_write_u64("swap/write_delay_us", wr_us));
-	ASSERT_EQ(0, vmb_write_u64("swap/read_delay_us", rd_us));
-	ASSERT_EQ(0, vmb_write_u64("swap/jitter_us", rd_us / 2));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, write_delay_us), wr_us));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), rd_us));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, jitter_us), rd_us / 2));
 	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	ASSERT_EQ(0, target_send(&self->t, CMD_PAGEOUT));
 	ASSERT_EQ(0, target_reply(&self->t, 'p', 3 * SLACK_MS, &r));
@@ -1333,7 +1331,7 @@ FIXTURE_TEARDOWN(diskkill)
 		vmb_set_target(0);
 		if (self->mounted)
 			vmb_disk_umount();
-		vmb_rdisk_set(VMB_DISK_DIR, "sync_io", 0);
+		vmb_write_u64(VMB_KNOB(disk, sync_io), 0);
 	}
 	log_counts(_metadata, &self->c, variant->sync_io ? "diskkill.sync" :
 		   "diskkill.async");
@@ -1404,9 +1402,9 @@ TEST_F_TIMEOUT(diskkill, sigkill_in_read, 90)
 	self->t.cmd = -1;
 	ASSERT_EQ(0, target_reply(&self->t, READY, SLACK_MS, &r));
 	ASSERT_EQ(0, vmb_set_target(self->t.pid));
-	ASSERT_EQ(0, vmb_write(VMB_DISK_DIR "/scope", "target"));
-	ASSERT_EQ(0, vmb_rdisk_set(VMB_DISK_DIR, "read_delay_us", rd_us));
-	ASSERT_EQ(0, vmb_rdisk_set(VMB_DISK_DIR, "jitter_us", rd_us / 2));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target"));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(disk, read_delay_us), rd_us));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(disk, jitter_us), rd_us / 2));
 	ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &a));
 	/* Kill once reads are really under way: at most 10 s. */
 	for (i = 0; i < 2000; i++) {
@@ -1511,19 +1509,19 @@ TEST_F_TIMEOUT(reload, rmmod_modprobe, 60)
 
 	ASSERT_EQ(0, module_refcnt(&refcnt));
 	ASSERT_EQ(0, refcnt);
-	ret = run("rmmod vmalock_bench");
+	ret = vmb_system("rmmod vmalock_bench");
 	ASSERT_EQ(0, ret) TH_LOG("rmmod vmalock_bench: exit status %d", ret);
 	c.cases++;
 	ASSERT_NE(0, vmb_loaded());
 	ASSERT_NE(0, access("/sys/module/vmalock_bench", F_OK));
-	ret = run("modprobe vmalock_bench");
+	ret = vmb_system("modprobe vmalock_bench");
 	ASSERT_EQ(0, ret) TH_LOG("modprobe vmalock_bench: exit status %d", ret);
 	ASSERT_EQ(0, vmb_loaded());
-	ASSERT_LT(0, vmb_read("features", buf, sizeof(buf)));
-	ASSERT_LT(0, vmb_read("version", buf, sizeof(buf)));
+	ASSERT_LT(0, vmb_read(VMB_KNOB(root, features), buf, sizeof(buf)));
+	ASSERT_LT(0, vmb_read(VMB_KNOB(root, version), buf, sizeof(buf)));
 	ASSERT_EQ(0, strncmp(buf, "vmalock_bench ", 14));
 	ASSERT_EQ(0, vmb_set_target(getpid()));
-	ASSERT_EQ(0, vmb_read_u64("target/pid", &seen));
+	ASSERT_EQ(0, vmb_read_u64(VMB_KNOB(target, pid), &seen));
 	ASSERT_EQ((uint64_t)getpid(), seen);
 
 	/* An injector works: one hold over a memfd, data intact. */

@@ -1,52 +1,65 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * migration/: faults on the range wait in migration_entry_wait() for the
- * hold, under the VMA lock on 6.12 (seed 000) and under mmap_lock before
- * per-VMA locks; the injector itself holds no mmap_lock during the hold,
- * so an mmap() writer only waits when a fault holds mmap_lock (seed 001);
- * "move" really migrates and keeps the data, "restore" keeps the folios;
+ * What only migration/ does (what every injector does, on every mapping
+ * type, is in inj_test.c, the mmap() writer of seed 001 too): "move"
+ * really migrates and keeps the data, also byte for byte under load,
+ * "restore" keeps the folios, and mode is refused while armed;
  * "move" takes private anonymous memory only (docs/injectors.md).
- * The mmap() writer test is in inj_tests.h.
  */
-#define INJ VMB_INJ_MIGRATION_DIR
-#define INJ_FEATURE "inject_migration"
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
 
-#include "inj_tests.h"
+#include "kselftest_harness.h"
+#include "common.h"
+#include "inj_ops.h"
+#include "lib/clock.h"
+#include "lib/inj.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/uapi.h"
 
-static int inj_prepare(struct _test_data_inj *self, size_t i)
+#define S(s, name) ((s)->v[VMB_STAT_##name])
+
+FIXTURE(migration) {
+	struct inj_ctx c;
+};
+
+FIXTURE_VARIANT(migration) {
+	enum vmb_map_type type;
+};
+
+FIXTURE_VARIANT_ADD(migration, anon) {
+	.type = VMB_MAP_ANON,
+};
+
+FIXTURE_VARIANT_ADD(migration, memfd) {
+	.type = VMB_MAP_MEMFD,
+};
+
+FIXTURE_VARIANT_ADD(migration, tmpfs) {
+	.type = VMB_MAP_TMPFS,
+};
+
+FIXTURE_VARIANT_ADD(migration, ramfs) {
+	.type = VMB_MAP_RAMFS,
+};
+
+FIXTURE_SETUP(migration)
 {
-	/* Every page is populated: the entries replace present ptes. */
-	return 0;
+	int ret = inj_ctx_setup(&self->c, &inj_migration, variant->type);
+
+	if (ret == 1)
+		SKIP(return, "%s", self->c.why);
+	ASSERT_EQ(0, ret);
 }
 
-static void inj_reset(void)
+FIXTURE_TEARDOWN(migration)
 {
-	vmb_inj_write(INJ, "mode", "restore\n");
-}
-
-static bool inj_meets(enum vmb_map_type type)
-{
-	return true;
-}
-
-/* migration_entry_wait() waits holding whatever the fault holds. */
-static bool inj_writer_waits(struct _test_data_inj *self,
-			     enum vmb_map_type type)
-{
-	return !self->per_vma_lock;
-}
-
-static void inj_check_path(struct __test_metadata *_metadata,
-			   struct _test_data_inj *self, enum vmb_map_type type,
-			   const struct vmb_faults *f)
-{
-	/* do_swap_page() -> migration_entry_wait(): waits, no retry. */
-	EXPECT_EQ(0UL, C(f, retry));
-	if (self->per_vma_lock) {
-		EXPECT_GE(C(f, vma_locked_done), 1UL);
-	} else {
-		EXPECT_GE(C(f, mmap_lock_faults), 1UL);
-	}
+	inj_ctx_teardown(&self->c);
 }
 
 static int pfns(const char *mem, long page, uint64_t *pfn)
@@ -64,42 +77,43 @@ static int pfns(const char *mem, long page, uint64_t *pfn)
 
 /* One hold in mode; returns how many pages changed frame. */
 static void one_hold(struct __test_metadata *_metadata,
-		     struct _test_data_inj *self, const char *mode,
+		     struct inj_ctx *c, const char *mode,
 		     size_t *changed, struct vmb_inj_stats *st)
 {
 	uint64_t before[NPAGES], after[NPAGES];
 	size_t i;
 
-	ASSERT_EQ(0, pfns(self->m.mem, self->page, before));
+	ASSERT_EQ(0, pfns(c->m.mem, c->page, before));
 	ASSERT_NE(0UL, before[0]) TH_LOG("no PFNs in pagemap: not root?");
-	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", mode));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 10000, 0,
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode), mode));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 10000, 0,
 				   1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	ASSERT_EQ(0, vmb_inj_wait_disarmed(INJ, 10000));
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, st));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	ASSERT_EQ(0, vmb_inj_wait_disarmed(c->inj, 10000));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, st));
 	/* Read after the hold: pagemap of the restored ptes. */
-	EXPECT_EQ(0UL, vmb_map_check(self->m.mem, 0, NPAGES));
-	ASSERT_EQ(0, pfns(self->m.mem, self->page, after));
+	EXPECT_EQ(0UL, vmb_map_check(c->m.mem, 0, NPAGES));
+	ASSERT_EQ(0, pfns(c->m.mem, c->page, after));
 	*changed = 0;
 	for (i = 0; i < NPAGES; i++)
 		*changed += before[i] != after[i];
 }
 
-TEST_F_TIMEOUT(inj, move_keeps_data, 60)
+TEST_F_TIMEOUT(migration, move_keeps_data, 60)
 {
+	struct inj_ctx *c = &self->c;
 	struct vmb_inj_stats st;
 	size_t changed;
 
 	if (variant->type != VMB_MAP_ANON) {
 		/* Page-cache folios are not moved: refused at arm. */
-		ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
-		ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000,
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode), "move\n"));
+		ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000,
 					   0, 1));
-		EXPECT_EQ(-EINVAL, vmb_inj_arm(INJ));
+		EXPECT_EQ(-EINVAL, vmb_inj_arm(c->inj));
 		return;
 	}
-	one_hold(_metadata, self, "move\n", &changed, &st);
+	one_hold(_metadata, c, "move\n", &changed, &st);
 	EXPECT_EQ((int64_t)NPAGES, S(&st, folios_held));
 	EXPECT_EQ((int64_t)NPAGES, S(&st, moved));
 	EXPECT_EQ(NPAGES, changed);
@@ -107,15 +121,18 @@ TEST_F_TIMEOUT(inj, move_keeps_data, 60)
 }
 
 /* A real migration of the largest range keeps every byte. */
-TEST_F_TIMEOUT(inj, move_max_len, 180)
+TEST_F_TIMEOUT(migration, move_max_len, 180)
 {
-	size_t npages = VMB_LEN_MAX / self->page;
+	struct inj_ctx *c = &self->c;
+	size_t npages = VMB_LEN_MAX / c->page, bad = 1;
 	struct vmb_inj_stats st;
+	const char *step;
 
 	if (variant->type != VMB_MAP_ANON)
 		SKIP(return, "move takes anonymous memory only");
-	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
-	max_len_hold(_metadata, self, variant->type, &st);
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode), "move\n"));
+	ASSERT_EQ(0, inj_max_len_hold(c, &st, &bad, &step)) TH_LOG("%s", step);
+	EXPECT_EQ(0UL, bad);
 	TH_LOG("%zu pages: held %" PRId64 ", moved %" PRId64 ", hold %" PRId64 " us",
 	       npages, S(&st, folios_held), S(&st, moved),
 	       S(&st, last_hold_us));
@@ -246,8 +263,9 @@ static void load_report(struct __test_metadata *_metadata,
  * range holds the last iteration written, and munmap() from another
  * thread returns: no folio lock or VMA lock was left behind.
  */
-TEST_F_TIMEOUT(inj, move_under_load, 90)
+TEST_F_TIMEOUT(migration, move_under_load, 90)
 {
+	struct inj_ctx *c = &self->c;
 	uint64_t last[NPAGES], pfn[NPAGES], t0, t1, end;
 	uint64_t bytes = 0, iters = 0, slow = 0, changes = 0;
 	struct loader l[LOADERS];
@@ -259,15 +277,15 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 
 	if (variant->type != VMB_MAP_ANON)
 		SKIP(return, "move takes anonymous memory only: refused at arm (move_keeps_data)");
-	ASSERT_EQ(0, pfns(self->m.mem, self->page, last));
+	ASSERT_EQ(0, pfns(c->m.mem, c->page, last));
 	ASSERT_NE(0UL, last[0]) TH_LOG("no PFNs in pagemap: not root?");
-	ASSERT_EQ(0, vmb_inj_write(INJ, "mode", "move\n"));
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len,
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(migration, mode), "move\n"));
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len,
 				   LOAD_HOLD_US, 1000, -1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
 	t0 = vmb_now_ns();
 	for (n = 0; n < LOADERS; n++) {
-		l[n] = (struct loader){ .mem = self->m.mem, .page = self->page,
+		l[n] = (struct loader){ .mem = c->m.mem, .page = c->page,
 					.npages = NPAGES, .id = n,
 					.stop = &stop };
 		ret = pthread_create(&th[n], NULL, load_thread, &l[n]);
@@ -277,9 +295,9 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 	/* No ASSERT until the loaders are joined: they use the range. */
 	end = t0 + LOAD_S * 1000 * MS;
 	while (!ret && vmb_now_ns() < end && !load_failed(l, n) &&
-	       vmb_inj_armed(INJ) == 1) {
+	       vmb_inj_armed(c->inj) == 1) {
 		sampled++;
-		ret = pfns(self->m.mem, self->page, pfn);
+		ret = pfns(c->m.mem, c->page, pfn);
 		for (p = 0; !ret && p < NPAGES; p++) {
 			if (!pfn[p])	/* a migration entry: in a hold */
 				continue;
@@ -292,7 +310,7 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 		usleep(1000);
 	}
 	/* Disarmed mid-hold as a rule: faults are waiting on it. */
-	disarmed = vmb_inj_disarm(INJ);
+	disarmed = vmb_inj_disarm(c->inj);
 	t1 = vmb_now_ns();
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < n; i++)
@@ -300,7 +318,7 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 	ASSERT_EQ(LOADERS, n) TH_LOG("pthread_create: %s", strerror(ret));
 	ASSERT_EQ(0, ret) TH_LOG("pagemap: %s", strerror(-ret));
 	ASSERT_EQ(0, disarmed);
-	ASSERT_EQ(0, vmb_inj_read_stats(INJ, &st));
+	ASSERT_EQ(0, vmb_inj_read_stats(c->inj, &st));
 	for (i = 0; i < LOADERS; i++)
 		load_report(_metadata, &l[i]);
 	ASSERT_FALSE(load_failed(l, LOADERS));
@@ -319,11 +337,11 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 		pages_moved += moved[p];
 
 	/* munmap() write-locks the VMA and frees the folios: it returns. */
-	ret = vmb_munmap_elsewhere(self->m.mem, self->m.len, 10000);
+	ret = vmb_munmap_elsewhere(c->m.mem, c->m.len, 10000);
 	ASSERT_NE(-ETIMEDOUT, ret)
 		TH_LOG("munmap() of the range did not return: a leaked lock");
 	ASSERT_EQ(0, ret) TH_LOG("munmap: %s", strerror(-ret));
-	self->m.mem = NULL;
+	c->m.mem = NULL;
 
 	vmb_tally("bytes_verified", bytes);
 	TH_LOG("%.1f s, %d threads: %" PRIu64 " bytes verified in %" PRIu64 " iterations, %" PRIu64 " page writes over %llu us",
@@ -339,30 +357,32 @@ TEST_F_TIMEOUT(inj, move_under_load, 90)
 		EXPECT_EQ(NPAGES, pages_moved);
 }
 
-TEST_F_TIMEOUT(inj, restore_keeps_folios, 60)
+TEST_F_TIMEOUT(migration, restore_keeps_folios, 60)
 {
+	struct inj_ctx *c = &self->c;
 	struct vmb_inj_stats st;
 	size_t changed;
 
-	one_hold(_metadata, self, "restore\n", &changed, &st);
+	one_hold(_metadata, c, "restore\n", &changed, &st);
 	EXPECT_EQ((int64_t)NPAGES, S(&st, folios_held));
 	EXPECT_EQ(0, S(&st, moved));
 	EXPECT_EQ(0UL, changed);
 }
 
-TEST_F(inj, bad_mode)
+TEST_F(migration, bad_mode)
 {
+	struct inj_ctx *c = &self->c;
 	char buf[32];
 
-	EXPECT_EQ(-EINVAL, vmb_inj_write(INJ, "mode", "bogus\n"));
-	EXPECT_EQ(-EINVAL, vmb_inj_write(INJ, "mode", "2\n"));
-	ASSERT_LT(0, vmb_inj_read(INJ, "mode", buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(migration, mode), "bogus\n"));
+	EXPECT_EQ(-EINVAL, vmb_write(VMB_KNOB(migration, mode), "2\n"));
+	ASSERT_LT(0, vmb_read(VMB_KNOB(migration, mode), buf, sizeof(buf)));
 	EXPECT_STREQ("restore\n", buf);
-	ASSERT_EQ(0, vmb_inj_setup(INJ, self->m.mem, self->m.len, 1000000, 0,
+	ASSERT_EQ(0, vmb_inj_setup(c->inj, c->m.mem, c->m.len, 1000000, 0,
 				   1));
-	ASSERT_EQ(0, vmb_inj_arm(INJ));
-	EXPECT_EQ(-EBUSY, vmb_inj_write(INJ, "mode", "move\n"));
-	ASSERT_EQ(0, vmb_inj_disarm(INJ));
+	ASSERT_EQ(0, vmb_inj_arm(c->inj));
+	EXPECT_EQ(-EBUSY, vmb_write(VMB_KNOB(migration, mode), "move\n"));
+	ASSERT_EQ(0, vmb_inj_disarm(c->inj));
 }
 
 TEST_HARNESS_MAIN

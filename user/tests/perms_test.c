@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libvmb.h"
+#include "lib/module.h"
 
 #define MAX_FILES 256
 #define NOBODY 65534

@@ -29,8 +29,13 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/clock.h"
+#include "lib/inj.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 #define KPROBES_LIST "/sys/kernel/debug/kprobes/list"
 #define FTRACE_LIST "/sys/kernel/tracing/enabled_functions"
@@ -105,7 +110,7 @@ FIXTURE_SETUP(cost)
 
 FIXTURE_TEARDOWN(cost)
 {
-	vmb_write("target/force_mmap_lock", "0\n");
+	vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n");
 	vmb_set_target(0);
 }
 
@@ -130,12 +135,12 @@ TEST_F(cost, probes_follow_target)
 	if (vmb_has_feature("force_mmap_lock") == 1) {
 		EXPECT_EQ(NULL, strstr(what, "lock_vma_under_rcu"))
 			TH_LOG("hooked while not forcing:\n%s", what);
-		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "1\n"));
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "1\n"));
 		hooks_listed(what, sizeof(what));
 		EXPECT_NE(NULL, strstr(what, "lock_vma_under_rcu"))
 			TH_LOG("forcing, but lock_vma_under_rcu() not hooked:\n%s",
 			       what);
-		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
 		hooks_gone("lock_vma_under_rcu", what, sizeof(what));
 		EXPECT_EQ(NULL, strstr(what, "lock_vma_under_rcu"))
 			TH_LOG("still hooked 3 s after forcing ended:\n%s", what);
@@ -149,10 +154,10 @@ TEST_F(cost, probes_follow_target)
 	EXPECT_EQ(0, n) TH_LOG("target cleared 3 s ago, yet hooked:\n%s", what);
 	/* Clearing force_mmap_lock while untargeted changes nothing. */
 	if (vmb_has_feature("force_mmap_lock") == 1) {
-		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "1\n"));
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "1\n"));
 		n = hooks_listed(what, sizeof(what));
 		EXPECT_EQ(0, n) TH_LOG("forcing nothing, yet hooked:\n%s", what);
-		ASSERT_EQ(0, vmb_write("target/force_mmap_lock", "0\n"));
+		ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
 	}
 }
 
@@ -168,8 +173,8 @@ TEST_F(cost, accounting_after_retarget)
 		ASSERT_EQ(0, vmb_set_target(getpid()));
 		ASSERT_EQ(0, vmb_fault_anon(64, &mem));
 		ASSERT_EQ(0, vmb_read_faults(&f));
-		EXPECT_LE(64UL, f.v[VMB_CTR_faults]);
-		EXPECT_EQ(0UL, f.v[VMB_CTR_probe_missed]);
+		EXPECT_LE(64UL, f.v[VMB_C_faults]);
+		EXPECT_EQ(0UL, f.v[VMB_C_probe_missed]);
 		ASSERT_EQ(0, munmap(mem, 64 * vmb_page_size()));
 		ASSERT_EQ(0, vmb_set_target(0));
 	}
@@ -302,11 +307,11 @@ TEST_F_TIMEOUT(cost, fault_loop_cost, 600)
 
 		r[TARGET][i] = measure(ms, 1);
 		ASSERT_EQ(0, vmb_read_faults(&f));
-		EXPECT_EQ(0UL, f.v[VMB_CTR_probe_missed]);
-		EXPECT_EQ(0UL, f.v[VMB_CTR_slot_overflow]);
+		EXPECT_EQ(0UL, f.v[VMB_C_probe_missed]);
+		EXPECT_EQ(0UL, f.v[VMB_C_slot_overflow]);
 		if (self->accounting) {
 			EXPECT_LE((uint64_t)(r[TARGET][i] * ms / 1000 * 0.9),
-				  f.v[VMB_CTR_faults]);
+				  f.v[VMB_C_faults]);
 		}
 		ASSERT_EQ(0, vmb_set_target(0));
 		for (int c = 0; c < NR_CFG; c++) {

@@ -25,10 +25,15 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libdisk.h"
-#include "libinj.h"
-#include "libswap.h"
-#include "libvmb.h"
+#include "common.h"
+#include "lib/clock.h"
+#include "lib/disk.h"
+#include "lib/file.h"
+#include "lib/knob.h"
+#include "lib/map.h"
+#include "lib/module.h"
+#include "lib/swap.h"
+#include "lib/uapi.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -231,7 +236,7 @@ FIXTURE_SETUP(swap)
 	/* The device must be off swap for sync_io to change. */
 	vmb_swap_off();
 	ASSERT_EQ(0, vmb_swap_disarm());
-	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, sync_io), variant->sync_io));
 	/* Preferred over any other swap, and discard exercised at swapon. */
 	ret = vmb_swap_on(SWAP_FLAG_DISCARD);
 	ASSERT_EQ(0, ret) TH_LOG("swapon %s: %s", VMB_SWAP_DEV, strerror(-ret));
@@ -246,7 +251,7 @@ FIXTURE_TEARDOWN(swap)
 	EXPECT_EQ(0, vmb_swap_disarm());
 	if (self->swapped_on)
 		EXPECT_EQ(0, vmb_swap_off());
-	EXPECT_EQ(0, vmb_swap_set("sync_io", 0));
+	EXPECT_EQ(0, vmb_write_u64(VMB_KNOB(swap, sync_io), 0));
 	vmb_set_target(0);
 	EXPECT_EQ(0, vmb_swap_env_restore(&self->env));
 }
@@ -256,26 +261,26 @@ TEST_F(swap, bad_writes)
 {
 	char buf[64];
 
-	ASSERT_EQ(-EINVAL, vmb_swap_set("read_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, vmb_swap_set("write_delay_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, vmb_swap_set("jitter_us", VMB_DELAY_US_MAX + 1));
-	ASSERT_EQ(-EINVAL, vmb_write("swap/read_delay_us", "-1"));
-	ASSERT_EQ(-EINVAL, vmb_write("swap/scope", "kswapd"));
-	ASSERT_EQ(-EINVAL, vmb_swap_set("sync_io", 2));
-	ASSERT_EQ(-EACCES, vmb_write("swap/stats", "0"));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", VMB_DELAY_US_MAX));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 0));
-	ASSERT_EQ(0, vmb_write("swap/scope", "target\n"));
-	ASSERT_GT(vmb_read("swap/scope", buf, sizeof(buf)), 0);
+	ASSERT_EQ(-EINVAL, vmb_write_u64(VMB_KNOB(swap, read_delay_us), VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_write_u64(VMB_KNOB(swap, write_delay_us), VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_write_u64(VMB_KNOB(swap, jitter_us), VMB_DELAY_US_MAX + 1));
+	ASSERT_EQ(-EINVAL, vmb_write(VMB_KNOB(swap, read_delay_us), "-1"));
+	ASSERT_EQ(-EINVAL, vmb_write(VMB_KNOB(swap, scope), "kswapd"));
+	ASSERT_EQ(-EINVAL, vmb_write_u64(VMB_KNOB(swap, sync_io), 2));
+	ASSERT_EQ(-EACCES, vmb_write(VMB_KNOB(swap, stats), "0"));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), VMB_DELAY_US_MAX));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), 0));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target\n"));
+	ASSERT_GT(vmb_read(VMB_KNOB(swap, scope), buf, sizeof(buf)), 0);
 	ASSERT_STREQ("target\n", buf);
 
 	/* swapon decided the swap-in path: it cannot change under it. */
-	ASSERT_EQ(-EBUSY, vmb_swap_set("sync_io", !variant->sync_io));
-	ASSERT_EQ(-EBUSY, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(-EBUSY, vmb_write_u64(VMB_KNOB(swap, sync_io), !variant->sync_io));
+	ASSERT_EQ(-EBUSY, vmb_write_u64(VMB_KNOB(swap, sync_io), variant->sync_io));
 	ASSERT_EQ(0, vmb_swap_off());
 	self->swapped_on = false;
-	ASSERT_EQ(0, vmb_swap_set("sync_io", !variant->sync_io));
-	ASSERT_EQ(0, vmb_swap_set("sync_io", variant->sync_io));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, sync_io), !variant->sync_io));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, sync_io), variant->sync_io));
 	ASSERT_EQ(0, vmb_swap_on(SWAP_FLAG_DISCARD));
 	self->swapped_on = true;
 }
@@ -293,9 +298,9 @@ TEST_F_TIMEOUT(swap, integrity_64m, 180)
 	long swapped;
 	void *p;
 
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 100));
-	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 50));
-	ASSERT_EQ(0, vmb_swap_set("jitter_us", 200));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), 100));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, write_delay_us), 50));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, jitter_us), 200));
 	p = pattern_map(npages, 0x5eed);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, vmb_swap_read_stats(&a));
@@ -511,7 +516,7 @@ TEST_F_TIMEOUT(swap, integrity_under_load, 120)
 	const size_t npages = LOAD_MIB * MIB / page_size;
 	const uint64_t total = (uint64_t)LOAD_THREADS * LOAD_ROUNDS * npages *
 			       page_size;
-	uint64_t d[VMB_SWAP_NR_STATS], bytes = 0, swapped = 0;
+	uint64_t d[VMB_SWAP_NR], bytes = 0, swapped = 0;
 	uint64_t t0, t1, fastest = UINT64_MAX, slowest = 0;
 	struct loader l[LOAD_THREADS] = {};
 	int cpus[CPU_SETSIZE], ncpus = 0, c, ret = 0;
@@ -520,10 +525,10 @@ TEST_F_TIMEOUT(swap, integrity_under_load, 120)
 	volatile int go = 0, stop = 0;
 	cpu_set_t set;
 
-	ASSERT_EQ(0, vmb_write("swap/scope", "all"));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 200));
-	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 200));
-	ASSERT_EQ(0, vmb_swap_set("jitter_us", 100));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "all"));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), 200));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, write_delay_us), 200));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, jitter_us), 100));
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
 	for (c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, &set))
@@ -592,7 +597,7 @@ TEST_F_TIMEOUT(swap, integrity_under_load, 120)
 	ASSERT_EQ(total * (variant->sync_io ? 1 : 2), bytes);
 	vmb_tally("bytes_verified", bytes);
 
-	for (i = 0; i < VMB_SWAP_NR_STATS; i++)
+	for (i = 0; i < VMB_SWAP_NR; i++)
 		d[i] = b.v[i] - a.v[i];
 	/* Every round wrote every page out, then read it in from the device. */
 	ASSERT_GE(d[VMB_SWAP_write_bytes], total);
@@ -630,13 +635,13 @@ TEST_F(swap, delay_accuracy)
 	unsigned int i;
 
 	/* One page per read: no readahead hiding the delay. */
-	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
-	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", base_us));
+	ASSERT_EQ(0, vmb_write_file(VMB_PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target"));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), base_us));
 	ASSERT_EQ(0, median_fault_ns(61, &base));
 	ASSERT_EQ(0, vmb_median_sleep_late_ns(base_us, 61, &late_base));
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, vmb_swap_set("read_delay_us", cases[i].us));
+		ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), cases[i].us));
 		ASSERT_EQ(0, median_fault_ns(cases[i].npages, &med[i]));
 		ASSERT_EQ(0, vmb_median_sleep_late_ns(cases[i].us, cases[i].npages,
 						  &late[i]));
@@ -677,9 +682,9 @@ TEST_F(swap, scope_target)
 	pid_t pid;
 	void *p;
 
-	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 1000));
-	ASSERT_EQ(0, vmb_swap_set("write_delay_us", 1000));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target"));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), 1000));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, write_delay_us), 1000));
 	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -747,13 +752,13 @@ TEST_F(swap, two_threads_one_page)
 
 	if (variant->sync_io)
 		SKIP(return, "synchronous swap-in has no swap cache folio to wait on");
-	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
-	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
+	ASSERT_EQ(0, vmb_write_file(VMB_PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target"));
 	p = pattern_map(1, 11);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, pageout(p, 1));
 	ASSERT_EQ(1, pages_swapped(p, 1));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", delay_ns / 1000));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), delay_ns / 1000));
 	accounting = vmb_has_feature("fault_accounting") == 1;
 	per_vma = vmb_has_feature("per_vma_lock") == 1;
 	if (accounting)
@@ -789,20 +794,20 @@ TEST_F(swap, two_threads_one_page)
 	if (accounting) {
 		ASSERT_EQ(0, vmb_read_faults(&f1));
 		TH_LOG("faults +%" PRIu64 " retry +%" PRIu64 " vma_lock_retry +%" PRIu64 " mmap_lock_faults +%" PRIu64,
-		       f1.v[VMB_CTR_faults] - f0.v[VMB_CTR_faults],
-		       f1.v[VMB_CTR_retry] - f0.v[VMB_CTR_retry],
-		       f1.v[VMB_CTR_vma_lock_retry] - f0.v[VMB_CTR_vma_lock_retry],
-		       f1.v[VMB_CTR_mmap_lock_faults] - f0.v[VMB_CTR_mmap_lock_faults]);
+		       f1.v[VMB_C_faults] - f0.v[VMB_C_faults],
+		       f1.v[VMB_C_retry] - f0.v[VMB_C_retry],
+		       f1.v[VMB_C_vma_lock_retry] - f0.v[VMB_C_vma_lock_retry],
+		       f1.v[VMB_C_mmap_lock_faults] - f0.v[VMB_C_mmap_lock_faults]);
 		/*
 		 * B dropped its lock to wait on the folio and retried. So did
 		 * A on 6.12; on 6.1 a one-page readahead window waits for its
 		 * read in swap_readpage() (do_poll), under mmap_lock.
 		 */
-		ASSERT_GE(f1.v[VMB_CTR_retry] - f0.v[VMB_CTR_retry],
+		ASSERT_GE(f1.v[VMB_C_retry] - f0.v[VMB_C_retry],
 			  per_vma ? 2ULL : 1ULL);
 		if (per_vma)
-			ASSERT_GE(f1.v[VMB_CTR_vma_lock_retry] -
-				  f0.v[VMB_CTR_vma_lock_retry], 2ULL);
+			ASSERT_GE(f1.v[VMB_C_vma_lock_retry] -
+				  f0.v[VMB_C_vma_lock_retry], 2ULL);
 	}
 	munmap(p, page_size);
 }
@@ -816,7 +821,7 @@ TEST_F(swap, fault_accounting)
 {
 	const size_t npages = 64;
 	struct vmb_faults f0, f1;
-	uint64_t d[VMB_NR_COUNTERS];
+	uint64_t d[VMB_C_NR];
 	unsigned int i;
 	int per_vma;
 	char *p;
@@ -824,34 +829,34 @@ TEST_F(swap, fault_accounting)
 	if (vmb_has_feature("fault_accounting") != 1)
 		SKIP(return, "no fault accounting on this kernel");
 	per_vma = vmb_has_feature("per_vma_lock") == 1;
-	ASSERT_EQ(0, vmb_file_write(VMB_PAGE_CLUSTER, "0"));
-	ASSERT_EQ(0, vmb_write("swap/scope", "target"));
+	ASSERT_EQ(0, vmb_write_file(VMB_PAGE_CLUSTER, "0"));
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target"));
 	p = pattern_map(npages, 21);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, pageout(p, npages));
 	ASSERT_EQ((long)npages, pages_swapped(p, npages));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", 2000));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), 2000));
 	ASSERT_EQ(0, vmb_read_faults(&f0));
 	ASSERT_EQ(npages * page_size, pattern_check(p, npages, 21));
 	ASSERT_EQ(0, vmb_read_faults(&f1));
-	for (i = 0; i < VMB_NR_COUNTERS; i++)
+	for (i = 0; i < VMB_C_NR; i++)
 		d[i] = f1.v[i] - f0.v[i];
 	TH_LOG("%s, %s: faults +%" PRIu64 " vma_locked_done +%" PRIu64 " vma_lock_retry +%" PRIu64 " mmap_lock_faults +%" PRIu64 " retry +%" PRIu64 " major +%" PRIu64,
 	       per_vma ? "per-VMA locks" : "no per-VMA locks",
-	       variant->sync_io ? "sync" : "async", d[VMB_CTR_faults],
-	       d[VMB_CTR_vma_locked_done], d[VMB_CTR_vma_lock_retry],
-	       d[VMB_CTR_mmap_lock_faults], d[VMB_CTR_retry],
-	       d[VMB_CTR_major]);
-	ASSERT_GE(d[VMB_CTR_faults], npages);
-	ASSERT_GE(d[VMB_CTR_major], npages);
+	       variant->sync_io ? "sync" : "async", d[VMB_C_faults],
+	       d[VMB_C_vma_locked_done], d[VMB_C_vma_lock_retry],
+	       d[VMB_C_mmap_lock_faults], d[VMB_C_retry],
+	       d[VMB_C_major]);
+	ASSERT_GE(d[VMB_C_faults], npages);
+	ASSERT_GE(d[VMB_C_major], npages);
 	if (per_vma) {
-		ASSERT_GE(d[VMB_CTR_vma_locked_done] +
-			  d[VMB_CTR_vma_lock_retry], npages);
+		ASSERT_GE(d[VMB_C_vma_locked_done] +
+			  d[VMB_C_vma_lock_retry], npages);
 		if (variant->sync_io)
-			ASSERT_GE(d[VMB_CTR_vma_locked_done], npages);
+			ASSERT_GE(d[VMB_C_vma_locked_done], npages);
 	} else {
-		ASSERT_EQ(0ULL, d[VMB_CTR_vma_lock_attempt]);
-		ASSERT_GE(d[VMB_CTR_mmap_lock_faults], npages);
+		ASSERT_EQ(0ULL, d[VMB_C_vma_lock_attempt]);
+		ASSERT_GE(d[VMB_C_mmap_lock_faults], npages);
 	}
 	/*
 	 * Async on 6.12: the fault drops the VMA lock to wait for the read
@@ -859,7 +864,7 @@ TEST_F(swap, fault_accounting)
 	 * 6.1 waits in place (one-page window: swap_readpage() polls).
 	 */
 	if (!variant->sync_io && per_vma)
-		ASSERT_GE(d[VMB_CTR_retry], npages - npages / 8);
+		ASSERT_GE(d[VMB_C_retry], npages - npages / 8);
 	munmap(p, npages * page_size);
 }
 
@@ -879,9 +884,9 @@ TEST_F(swap, swapoff_inflight)
 
 	p = pattern_map(npages, 31);
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(0, vmb_swap_set("write_delay_us", wr_us));
-	ASSERT_EQ(0, vmb_swap_set("read_delay_us", rd_us));
-	ASSERT_EQ(0, vmb_swap_set("jitter_us", rd_us / 2));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, write_delay_us), wr_us));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, read_delay_us), rd_us));
+	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(swap, jitter_us), rd_us / 2));
 	ASSERT_EQ(0, vmb_swap_read_stats(&a));
 	ASSERT_EQ(0, pageout(p, npages));
 	t0 = now_ns();

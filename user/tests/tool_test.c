@@ -6,11 +6,13 @@
  * every knob disarmed, swap off and no target, and a bad option is named
  * in the error.
  *
- * The tool is /usr/bin/vmalock-bench, or $VMB_TOOL.
+ * The tool is $VMB_TOOL, or vmalock-bench beside this test (a kselftest
+ * install), or /usr/bin/vmalock-bench (scripts/vm-run).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libvmb.h"
+#include "lib/knob.h"
+#include "lib/module.h"
+#include "lib/uapi.h"
 
 /*
  * Long enough that a victim's start (a poll of the injector's stats, and
@@ -33,9 +37,25 @@
 
 static const char *tool(void)
 {
+	static char path[PATH_MAX];
 	const char *t = getenv("VMB_TOOL");
+	char *slash;
+	ssize_t n;
 
-	return t && *t ? t : "/usr/bin/vmalock-bench";
+	if (t && *t)
+		return t;
+	/* A kselftest install (make kselftest-install) has it beside us. */
+	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash) {
+			snprintf(slash + 1, 16, "vmalock-bench");
+			if (!access(path, X_OK))
+				return path;
+		}
+	}
+	return "/usr/bin/vmalock-bench";
 }
 
 static uint64_t now_ms(void)
@@ -268,7 +288,7 @@ static uint64_t stats_poll_ns(void)
 
 	for (i = 0; i < 9; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		vmb_read("folio_lock/stats", buf, sizeof(buf));
+		vmb_read(VMB_KNOB(folio_lock, stats), buf, sizeof(buf));
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		t[i] = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL +
 		       (uint64_t)b.tv_nsec - (uint64_t)a.tv_nsec;
@@ -357,7 +377,7 @@ FIXTURE(sigint) {
 
 FIXTURE_VARIANT(sigint) {
 	const char *name;
-	const char *armed_knob;	/* non-zero while the injection runs */
+	enum vmb_knob armed_knob;	/* non-zero while the injection runs */
 	/*
 	 * The module stops an injector by itself once its target has
 	 * exited, so a disarmed knob after the exit proves little: holds
@@ -371,21 +391,21 @@ FIXTURE_VARIANT(sigint) {
 };
 
 FIXTURE_VARIANT_ADD(sigint, folio_lock) {
-	.name = "folio-lock-shmem", .armed_knob = "folio_lock/enable",
+	.name = "folio-lock-shmem", .armed_knob = VMB_K_folio_lock_enable,
 	.hold_us = "8000000", .exit_within_s = 4,
 };
 FIXTURE_VARIANT_ADD(sigint, migration) {
-	.name = "migration", .armed_knob = "migration/enable",
+	.name = "migration", .armed_knob = VMB_K_migration_enable,
 	.hold_us = "8000000", .exit_within_s = 4,
 };
 FIXTURE_VARIANT_ADD(sigint, swap) {
-	.name = "swap-async", .armed_knob = "swap/read_delay_us",
+	.name = "swap-async", .armed_knob = VMB_K_swap_read_delay_us,
 	.hold_us = "1000000", .exit_within_s = 10,
 };
 
 FIXTURE_SETUP(sigint)
 {
-	char rel[64];
+	const char *rel = vmb_knobs[variant->armed_knob].path;
 
 	self->out = malloc(OUT_MAX);
 	ASSERT_NE(NULL, self->out);
@@ -393,7 +413,6 @@ FIXTURE_SETUP(sigint)
 		SKIP(return, "%s not found (set VMB_TOOL)", tool());
 	if (vmb_loaded())
 		SKIP(return, "vmalock_bench is not loaded");
-	snprintf(rel, sizeof(rel), "%s", variant->armed_knob);
 	if (vmb_read(rel, self->out, OUT_MAX) < 0)
 		SKIP(return, "no %s in this module", rel);
 }
@@ -408,6 +427,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	static const char *const fixed[] = { "vmalock-bench", "run", NULL,
 					     "-t", "1", "-d", "60",
 					     "--hold-us", NULL, "-q" };
+	const char *armed = vmb_knobs[variant->armed_knob].path;
 	char *argv[ARRAY_SIZE(fixed) + 1] = { NULL };
 	char path[] = "/tmp/tool_test.sig.XXXXXX";
 	size_t i;
@@ -428,7 +448,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	/* Until the injection is armed (setup, swapon, baseline first). */
 	end = now_ms() + 30000;
 	while (now_ms() < end) {
-		if (!knob_u64(variant->armed_knob, &v) && v)
+		if (!knob_u64(armed, &v) && v)
 			break;
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			break;
@@ -442,7 +462,7 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 		close(fd);
 		if (strstr(self->out, "skipped"))
 			SKIP(return, "%s", self->out);
-		ASSERT_NE(0ULL, v) TH_LOG("%s never armed: %s", variant->armed_knob,
+		ASSERT_NE(0ULL, v) TH_LOG("%s never armed: %s", armed,
 				       self->out);
 	}
 	/* Into a hold: the victim faults as soon as it sees one. */
@@ -459,16 +479,16 @@ TEST_F_TIMEOUT(sigint, disarms_everything, 90)
 	EXPECT_EQ(130, ret) TH_LOG("exit %d: %s", ret, self->out);
 	EXPECT_NE(NULL, strstr(self->out, "interrupted"));
 
-	ASSERT_EQ(0, knob_u64("folio_lock/enable", &v));
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(folio_lock, enable), &v));
 	EXPECT_EQ(0ULL, v);
-	ASSERT_EQ(0, knob_u64("migration/enable", &v));
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(migration, enable), &v));
 	EXPECT_EQ(0ULL, v);
-	if (!knob_u64("swap/read_delay_us", &v))
+	if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v))
 		EXPECT_EQ(0ULL, v);
 	EXPECT_EQ(0, swap_is_on());
-	ASSERT_EQ(0, knob_u64("target/pid", &v));
+	ASSERT_EQ(0, knob_u64(VMB_KNOB(target, pid), &v));
 	EXPECT_EQ(0ULL, v);
-	if (!knob_u64("target/force_mmap_lock", &v))
+	if (!knob_u64(VMB_KNOB(target, force_mmap_lock), &v))
 		EXPECT_EQ(0ULL, v);
 }
 

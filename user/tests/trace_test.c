@@ -20,8 +20,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "libinj.h"
-#include "libvmb.h"
+#include "lib/inj.h"
+#include "lib/map.h"
+#include "lib/module.h"
 
 #define TRACE_CMD "/usr/bin/trace-cmd"
 #define TRACE_DAT "/tmp/trace_test.dat"

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compare: runs side by side, in the spirit of mmtests compare-kernels.
+ * For each scenario and thread count, each metric is taken per repeat;
+ * the table shows mean and standard deviation per file, the ratio to the
+ * first file, and '*' when Welch's t-test says the difference is
+ * significant (two-sided p < 0.05), '?' with fewer than two repeats.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/base.h"
+#include "report/json.h"
+#include "report/stats.h"
+#include "run/commands.h"
+
+struct metric_def {
+	const char *name;
+	int role;		/* -1: a scenario metric */
+	int kind;		/* 0 p50, 1 p99, 2 ops/s, 3 metric value */
+};
+
+static double extract(const struct vmb_result *r, int role, int kind,
+		      const char *metric, bool *ok)
+{
+	const struct vmb_role_result *rr;
+	int i;
+
+	*ok = false;
+	if (kind == 3) {
+		for (i = 0; i < r->nmetrics; i++) {
+			if (!strcmp(r->metrics[i].name, metric)) {
+				*ok = true;
+				return r->metrics[i].value;
+			}
+		}
+		return 0;
+	}
+	rr = &r->roles[role];
+	if (!rr->present || !rr->h.count)
+		return 0;
+	*ok = true;
+	if (kind == 2)
+		return rr->secs > 0 ? (double)rr->ops / rr->secs : 0;
+	return (double)vmb_hist_pct(&rr->h, kind ? 99 : 50);
+}
+
+static int collect(const struct vmb_loaded *l, const char *sc, int threads,
+		   int role, int kind, const char *metric, double *x, int max)
+{
+	size_t i;
+	int n = 0;
+	bool ok;
+	double v;
+
+	for (i = 0; i < l->n && n < max; i++) {
+		const struct vmb_result *r = &l->res[i];
+
+		if (r->status != VMB_OK || r->threads != threads ||
+		    strcmp(r->scenario, sc))
+			continue;
+		v = extract(r, role, kind, metric, &ok);
+		if (ok)
+			x[n++] = v;
+	}
+	return n;
+}
+
+static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
+		int threads, const char *label, int role, int kind,
+		const char *metric)
+{
+	struct vmb_stat s[VMB_MAX_FILES];
+	double x[1000], p;
+	int i, n;
+	bool any = false;
+
+	for (i = 0; i < nf; i++) {
+		n = collect(&L[i], sc, threads, role, kind, metric, x, 1000);
+		vmb_stats(x, n, &s[i]);
+		any |= n > 0;
+	}
+	if (!any)
+		return;
+	fprintf(f, "%-30s %3d %-18s", sc, threads, label);
+	for (i = 0; i < nf; i++) {
+		if (!s[i].n) {
+			fprintf(f, " %*s", i ? 33 : 24, "-");
+			continue;
+		}
+		/* Every column: mean and spread (sd over the repeats). */
+		fprintf(f, " %12.4g±%-8.2g", s[i].mean, s[i].sd);
+		if (i == 0) {
+			fputs("   ", f);
+			continue;
+		}
+		if (!s[0].n || s[0].mean == 0) {
+			fprintf(f, " %11s", "");
+			continue;
+		}
+		p = vmb_welch_p(&s[0], &s[i]);
+		fprintf(f, " %6.2fx%c  ", s[i].mean / s[0].mean,
+			p < 0 ? '?' : p < 0.05 ? '*' : ' ');
+	}
+	fputc('\n', f);
+}
+
+int vmb_cmd_compare(const struct vmb_opts *o)
+{
+	static const struct metric_def defs[] = {
+		{ "victim p50 ns", VMB_ROLE_VICTIM, 0 },
+		{ "victim p99 ns", VMB_ROLE_VICTIM, 1 },
+		{ "bystander p99 ns", VMB_ROLE_BYSTANDER, 1 },
+		{ "bystander ops/s", VMB_ROLE_BYSTANDER, 2 },
+		{ "bys_base ops/s", VMB_ROLE_BYSTANDER_BASE, 2 },
+		{ "writer p99 ns", VMB_ROLE_WRITER, 1 },
+		{ "writer ops/s", VMB_ROLE_WRITER, 2 },
+		{ "writer_base ops/s", VMB_ROLE_WRITER_BASE, 2 },
+		{ "injector p50 ns", VMB_ROLE_INJECTOR, 0 },
+	};
+	struct vmb_loaded L[VMB_MAX_FILES];
+	size_t i, d, k;
+	int f, m, ret = 0;
+
+	for (f = 0; f < o->nfiles; f++) {
+		ret = vmb_load_results(o->files[f], &L[f]);
+		if (ret) {
+			while (f--)
+				vmb_loaded_free(&L[f]);
+			return ret;
+		}
+	}
+	for (f = 0; f < o->nfiles; f++)
+		printf("[%d] %s: kernel %s, module %s, hold_us %llu\n", f,
+		       L[f].path, L[f].release[0] ? L[f].release : "?",
+		       L[f].modversion[0] ? L[f].modversion : "none",
+		       (unsigned long long)L[f].hold_us);
+	printf("%-30s %3s %-18s", "scenario", "thr", "metric");
+	for (f = 0; f < o->nfiles; f++)
+		printf(" %*s", f ? 33 : 24,
+		       f ? "[n] mean±sd  ratio sig" : "[0] mean±sd");
+	printf("\n");
+	/* Keys in the order of the first file that has them. */
+	for (f = 0; f < o->nfiles; f++) {
+		for (i = 0; i < L[f].n; i++) {
+			const struct vmb_result *r = &L[f].res[i];
+			bool seen = false;
+			int g;
+
+			if (r->repeat != 0 || r->status != VMB_OK)
+				continue;
+			for (g = 0; g < f && !seen; g++)
+				for (k = 0; k < L[g].n && !seen; k++)
+					seen = L[g].res[k].repeat == 0 &&
+					       L[g].res[k].status == VMB_OK &&
+					       L[g].res[k].threads == r->threads &&
+					       !strcmp(L[g].res[k].scenario,
+						       r->scenario);
+			if (seen)
+				continue;
+			for (d = 0; d < VMB_ARRAY_SIZE(defs); d++)
+				row(stdout, L, o->nfiles, r->scenario,
+				    r->threads, defs[d].name, defs[d].role,
+				    defs[d].kind, NULL);
+			for (m = 0; m < r->nmetrics; m++)
+				row(stdout, L, o->nfiles, r->scenario,
+				    r->threads, r->metrics[m].name, 0, 3,
+				    r->metrics[m].name);
+		}
+	}
+	printf("ratios are [n]/[0]; '*': Welch's t-test over repeats, p < 0.05; '?': fewer than 2 repeats\n");
+	for (f = 0; f < o->nfiles; f++)
+		vmb_loaded_free(&L[f]);
+	return ret;
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command line: vmalock-bench COMMAND [OPTIONS] [ARGS]. Parsing only; a bad
+ * option or value is returned as -EINVAL with a message that names it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/base.h"
+#include "lib/error.h"
+#include "lib/parse.h"
+#include "lib/result.h"
+#include "run/cli.h"
+#include "run/commands.h"
+#include "run/scenario.h"
+
+/* Adding a command: a row here, its function, its options in allowed(). */
+static const struct {
+	const char *name;
+	enum vmb_cmd cmd;
+	int (*run)(const struct vmb_opts *o);
+	const char *usage;
+} cmds[] = {
+	{ "list", VMB_CMD_LIST, vmb_cmd_list,
+	  "usage: vmalock-bench list [--debugfs DIR]\n"
+	  "List the scenarios, what each measures and what it needs.\n" },
+	{ "run", VMB_CMD_RUN, vmb_cmd_run,
+	  "usage: vmalock-bench run [SCENARIO...|all] [OPTIONS]\n"
+	  "Run scenarios (default: all; NAME:VARIANT picks one variant).\n"
+	  "  -t, --threads N[,N...]  victim thread counts to sweep (default 1,2)\n"
+	  "      --hold-us D         injected hold time in us (default 1000)\n"
+	  "  -n, --iterations N      faults per victim thread (default 1000,\n"
+	  "                          scaled down on slow machines)\n"
+	  "  -d, --duration S        run each point S seconds instead\n"
+	  "  -r, --repeat R          repeats of every point (default 1)\n"
+	  "      --bystanders N      threads faulting in other VMAs (default 1)\n"
+	  "      --no-writer         no mmap/munmap writer thread\n"
+	  "      --baseline S        seconds of the no-injection baseline (default 0.1)\n"
+	  "      --force-mmap-lock   set target/force_mmap_lock during runs\n"
+	  "      --json FILE         write every number to FILE\n"
+	  "      --csv FILE          write one summary row per role to FILE\n"
+	  "      --trace FILE        record trace-cmd events into FILE; summary of\n"
+	  "                          mmap_lock waits by role and faults by path\n"
+	  "  -q, --quiet             no table on stdout\n"
+	  "  -v, --verbose           every role's line, not one line per run\n"
+	  "      --debugfs DIR       module directory (default " VMB_DEBUGFS_PATH ")\n" },
+	{ "compare", VMB_CMD_COMPARE, vmb_cmd_compare,
+	  "usage: vmalock-bench compare A.json B.json... [--role ROLE]\n"
+	  "Side by side, ratios to A, '*' when Welch's t-test over repeats\n"
+	  "gives p < 0.05 ('?' when fewer than 2 repeats on a side).\n" },
+	{ "plot", VMB_CMD_PLOT, vmb_cmd_plot,
+	  "usage: vmalock-bench plot A.json [B.json...] -o OUT.svg|OUT.png [--role ROLE]\n"
+	  "Latency CDFs, one panel per scenario, one curve per run (gnuplot).\n" },
+	{ "report", VMB_CMD_REPORT, vmb_cmd_report,
+	  "usage: vmalock-bench report A.json B.json... -o DIR [--no-plots] [--wall S]\n"
+	  "The kernel A/B report (scripts/ab): one file per configuration (a\n"
+	  "kernel, or a kernel run with --force-mmap-lock); writes DIR/report.md\n"
+	  "with a summary line per seed claim (expected direction observed or\n"
+	  "not), a table per scenario and thread count (ratios to A, '*' when\n"
+	  "Welch's t-test over repeats gives p < 0.05), and DIR/cdf-*.svg.\n"
+	  "  -o, --output DIR   directory to write (created if missing)\n"
+	  "      --no-plots     no gnuplot: tables and summary only\n"
+	  "      --wall S       the A/B's wall time in seconds, checked against\n"
+	  "                     its 3-minute target in the summary\n" },
+	{ "check", VMB_CMD_CHECK, vmb_cmd_check,
+	  "usage: vmalock-bench check [--debugfs DIR]\n"
+	  "Read the module's version and features; say what each scenario lacks.\n" },
+};
+
+static const char top_usage[] =
+	"usage: vmalock-bench COMMAND [OPTIONS]\n"
+	"Page faults under the per-VMA lock: latency, and who else they block.\n"
+	"commands:\n"
+	"  list      scenarios and what they need\n"
+	"  run       run scenarios\n"
+	"  compare   compare JSON results of runs\n"
+	"  plot      latency CDFs of JSON results\n"
+	"  report    kernel A/B report (markdown and plots) of JSON results\n"
+	"  check     what this kernel and module lack for each scenario\n"
+	"'vmalock-bench COMMAND --help' for a command's options; --version.\n";
+
+void vmb_usage(FILE *f, enum vmb_cmd cmd)
+{
+	size_t i;
+
+	for (i = 0; i < VMB_ARRAY_SIZE(cmds); i++) {
+		if (cmds[i].cmd == cmd) {
+			fputs(cmds[i].usage, f);
+			return;
+		}
+	}
+	fputs(top_usage, f);
+}
+
+int vmb_run_command(const struct vmb_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < VMB_ARRAY_SIZE(cmds); i++)
+		if (cmds[i].cmd == o->cmd)
+			return cmds[i].run(o);
+	return vmb_fail(-EINVAL, "no such command");
+}
+
+static const char *cmd_name(enum vmb_cmd cmd)
+{
+	size_t i;
+
+	for (i = 0; i < VMB_ARRAY_SIZE(cmds); i++)
+		if (cmds[i].cmd == cmd)
+			return cmds[i].name;
+	return "";
+}
+
+static int bad_value(enum vmb_cmd cmd, const char *opt, const char *val,
+		     const char *want)
+{
+	return vmb_fail(-EINVAL,
+			"%s: bad value '%s' for %s: expected %s; see 'vmalock-bench %s --help'",
+			cmd_name(cmd), val, opt, want, cmd_name(cmd));
+}
+
+static int parse_threads(struct vmb_opts *o, const char *arg)
+{
+	char *copy, *tok, *save = NULL;
+	uint64_t v;
+	int ret = 0;
+
+	copy = strdup(arg);
+	if (!copy)
+		return -ENOMEM;
+	o->nthreads = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o->nthreads == VMB_MAX_THREADS_LIST ||
+		    vmb_parse_u64(tok, 1, VMB_MAX_VICTIMS, &v)) {
+			ret = -EINVAL;
+			break;
+		}
+		o->threads[o->nthreads++] = (int)v;
+	}
+	free(copy);
+	if (ret || !o->nthreads)
+		return bad_value(VMB_CMD_RUN, "--threads", arg,
+				 "a comma-separated list of up to 16 thread counts 1..1024, like 1,2,4");
+	return 0;
+}
+
+enum {
+	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
+	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL
+};
+
+static const struct option longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "hold-us", required_argument, NULL, O_HOLD },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "repeat", required_argument, NULL, 'r' },
+	{ "bystanders", required_argument, NULL, O_BYST },
+	{ "no-writer", no_argument, NULL, O_NOWRITER },
+	{ "baseline", required_argument, NULL, O_BASELINE },
+	{ "force-mmap-lock", no_argument, NULL, O_FORCE },
+	{ "json", required_argument, NULL, O_JSON },
+	{ "csv", required_argument, NULL, O_CSV },
+	{ "trace", required_argument, NULL, O_TRACE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "debugfs", required_argument, NULL, O_DEBUGFS },
+	{ "output", required_argument, NULL, 'o' },
+	{ "role", required_argument, NULL, O_ROLE },
+	{ "no-plots", no_argument, NULL, O_NOPLOTS },
+	{ "wall", required_argument, NULL, O_WALL },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options each command takes. */
+static bool allowed(enum vmb_cmd cmd, int c)
+{
+	switch (c) {
+	case 'h':
+	case O_DEBUGFS:
+		return true;
+	case 'o':
+		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_REPORT;
+	case O_NOPLOTS:
+	case O_WALL:
+		return cmd == VMB_CMD_REPORT;
+	case O_ROLE:
+		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_COMPARE;
+	default:
+		return cmd == VMB_CMD_RUN;
+	}
+}
+
+static void defaults(struct vmb_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threads[0] = 1;
+	o->threads[1] = 2;
+	o->nthreads = 2;
+	o->hold_us = 1000;
+	o->iterations = 1000;
+	o->repeat = 1;
+	o->bystanders = 1;
+	o->writer = true;
+	o->baseline_s = 0.1;
+	o->debugfs = VMB_DEBUGFS_PATH;
+	o->role = "victim";
+}
+
+static int check_role(const char *role)
+{
+	int i;
+
+	for (i = 0; i < VMB_ROLE_NR; i++)
+		if (!strcmp(role, vmb_role_names[i]))
+			return 0;
+	return -EINVAL;
+}
+
+int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
+{
+	const char *arg0;
+	uint64_t v;
+	size_t i;
+	int c, variant;
+	bool have_dur = false;
+
+	defaults(o);
+	if (argc < 2)
+		return vmb_fail(-EINVAL,
+				"no command given; try 'vmalock-bench --help'");
+	arg0 = argv[1];
+	if (!strcmp(arg0, "--help") || !strcmp(arg0, "-h") ||
+	    !strcmp(arg0, "help")) {
+		o->cmd = VMB_CMD_HELP;
+		return 0;
+	}
+	if (!strcmp(arg0, "--version") || !strcmp(arg0, "-V")) {
+		o->cmd = VMB_CMD_VERSION;
+		return 0;
+	}
+	for (i = 0; i < VMB_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(arg0, cmds[i].name))
+			o->cmd = cmds[i].cmd;
+	if (o->cmd == VMB_CMD_NONE)
+		return vmb_fail(-EINVAL,
+				"unknown command '%s'; the commands are list, run, compare, plot, report, check (see 'vmalock-bench --help')",
+				arg0);
+	argc--;
+	argv++;
+	optind = 0; /* GNU: reinitialise, so parsing can be repeated */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ht:n:d:r:qvo:", longopts,
+				NULL)) != -1) {
+		const char *name = argv[optind - 1];
+		char shortopt[3] = { '-', (char)optopt, 0 };
+
+		if (c == '?')
+			return vmb_fail(-EINVAL,
+					"%s: unknown option '%s'; see 'vmalock-bench %s --help'",
+					arg0,
+					optopt && strncmp(name, "--", 2) ?
+						shortopt : name,
+					arg0);
+		if (c == ':')
+			return vmb_fail(-EINVAL,
+					"%s: option '%s' needs a value; see 'vmalock-bench %s --help'",
+					arg0, name, arg0);
+		if (!allowed(o->cmd, c))
+			return vmb_fail(-EINVAL,
+					"%s: option '%s' does not apply to this command; see 'vmalock-bench %s --help'",
+					arg0, name, arg0);
+		switch (c) {
+		case 'h':
+			o->help = true;
+			return 0;
+		case 't':
+			if (parse_threads(o, optarg))
+				return -EINVAL;
+			break;
+		case O_HOLD:
+			if (vmb_parse_u64(optarg, 0, VMB_HOLD_US_MAX, &o->hold_us))
+				return bad_value(o->cmd, "--hold-us", optarg,
+						 "microseconds 0..10000000");
+			break;
+		case 'n':
+			if (vmb_parse_u64(optarg, 1, 1000000000ULL,
+					  &o->iterations))
+				return bad_value(o->cmd, "--iterations", optarg,
+						 "a count 1..1000000000 (k, m suffixes allowed)");
+			o->iterations_set = true;
+			break;
+		case 'd':
+			if (vmb_parse_double(optarg, 0.001, 86400,
+					     &o->duration_s))
+				return bad_value(o->cmd, "--duration", optarg,
+						 "seconds, 0.001..86400");
+			have_dur = true;
+			break;
+		case 'r':
+			if (vmb_parse_u64(optarg, 1, 1000, &v))
+				return bad_value(o->cmd, "--repeat", optarg,
+						 "a count 1..1000");
+			o->repeat = (int)v;
+			break;
+		case O_BYST:
+			if (vmb_parse_u64(optarg, 0, VMB_MAX_BYSTANDERS, &v))
+				return bad_value(o->cmd, "--bystanders", optarg,
+						 "a count 0..64");
+			o->bystanders = (int)v;
+			break;
+		case O_NOWRITER:
+			o->writer = false;
+			break;
+		case O_BASELINE:
+			if (vmb_parse_double(optarg, 0, 3600, &o->baseline_s))
+				return bad_value(o->cmd, "--baseline", optarg,
+						 "seconds, 0..3600 (0: no baseline)");
+			break;
+		case O_FORCE:
+			o->force_mmap_lock = true;
+			break;
+		case O_JSON:
+			o->json = optarg;
+			break;
+		case O_CSV:
+			o->csv = optarg;
+			break;
+		case O_TRACE:
+			o->trace = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case O_DEBUGFS:
+			o->debugfs = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case O_ROLE:
+			if (check_role(optarg))
+				return bad_value(o->cmd, "--role", optarg,
+						 "victim, bystander, bystander_base, writer, writer_base or injector");
+			o->role = optarg;
+			break;
+		case O_NOPLOTS:
+			o->no_plots = true;
+			break;
+		case O_WALL:
+			if (vmb_parse_double(optarg, 0.001, 86400 * 7, &o->wall_s))
+				return bad_value(o->cmd, "--wall", optarg,
+						 "seconds, 0.001..604800");
+			break;
+		}
+	}
+	if (have_dur && o->iterations_set)
+		return vmb_fail(-EINVAL,
+				"run: --iterations and --duration exclude each other; give one");
+	if (have_dur)
+		o->iterations = 0;
+	for (; optind < argc; optind++) {
+		const char *a = argv[optind];
+
+		switch (o->cmd) {
+		case VMB_CMD_RUN:
+			if (!strcmp(a, "all"))
+				break;
+			if (!vmb_find_scenario(a, &variant))
+				return vmb_fail(-EINVAL,
+						"run: unknown scenario '%s'; 'vmalock-bench list' shows them",
+						a);
+			if (o->nscenarios == VMB_MAX_SCENARIOS)
+				return vmb_fail(-EINVAL, "run: too many scenarios");
+			o->scenarios[o->nscenarios++] = a;
+			break;
+		case VMB_CMD_COMPARE:
+		case VMB_CMD_PLOT:
+		case VMB_CMD_REPORT:
+			if (o->nfiles == VMB_MAX_FILES)
+				return vmb_fail(-EINVAL,
+						"%s: at most %d files", arg0,
+						VMB_MAX_FILES);
+			o->files[o->nfiles++] = a;
+			break;
+		default:
+			return vmb_fail(-EINVAL,
+					"%s: unexpected argument '%s'; see 'vmalock-bench %s --help'",
+					arg0, a, arg0);
+		}
+	}
+	if (o->cmd == VMB_CMD_COMPARE && o->nfiles < 1)
+		return vmb_fail(-EINVAL,
+				"compare: give at least one JSON file (two to compare), e.g. 'vmalock-bench compare a.json b.json'");
+	if (o->cmd == VMB_CMD_PLOT && !o->nfiles)
+		return vmb_fail(-EINVAL,
+				"plot: give at least one JSON file written by 'run --json'");
+	if (o->cmd == VMB_CMD_REPORT && !o->nfiles)
+		return vmb_fail(-EINVAL,
+				"report: give the JSON file of each configuration, e.g. 'vmalock-bench report 6.1.json 6.12.json -o DIR'");
+	if (o->cmd == VMB_CMD_REPORT && !o->output)
+		return vmb_fail(-EINVAL,
+				"report: give the output directory with -o DIR");
+	if (o->cmd == VMB_CMD_PLOT && !o->output)
+		return vmb_fail(-EINVAL,
+				"plot: give the output file with -o OUT.svg or -o OUT.png");
+	return 0;
+}
