@@ -22,6 +22,21 @@
  * may sleep in, so unloading waits until every redirected call has
  * returned (vmb_hmf_drain()); a target change does not wait.
  *
+ * Unloading, in order, after the debugfs files are gone (no store runs,
+ * so nothing registers again): the delayed unhook work is cancelled and
+ * waited for; the kretprobe is unregistered (unregister_kretprobe()
+ * clears the return handler and waits a grace period: no handler runs
+ * after, not even for calls still in lock_vma_under_rcu()); the
+ * mmap_lock and page_fault_user probes and the ftrace callback are
+ * unregistered, then tracepoint_synchronize_unregister() waits out every
+ * probe that was running and every RCU reader of the threads' state
+ * (unregister_ftrace_function() has already waited out the callback);
+ * then the wrapper is drained: no new call can be redirected, so the
+ * in-flight count only falls, and synchronize_rcu_tasks() covers the
+ * last instructions after its count-out. No module reference is taken
+ * per call: rmmod during a target's fault loop succeeds, it only waits
+ * for the faults in flight.
+ *
  * Which lock a call runs under is in its flags (FAULT_FLAG_VMA_LOCK). On a
  * kernel with per-VMA locks every user fault outside the vsyscall page
  * begins with lock_vma_under_rcu(), so that call needs no probe of its own
@@ -45,6 +60,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -87,7 +103,10 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 	  .help = "write 1 to zero the counters")			\
 	X(target, force_mmap_lock, VMB_BOOL, .mode = 0600, .max = 1,	\
 	  .live = true, .store = vmb_force_store,			\
-	  .help = "1: the target's faults skip the VMA lock")
+	  .help = "1: the target's faults skip the VMA lock")		\
+	X(target, mmap_lock, VMB_SHOW, .mode = 0400,			\
+	  .show = vmb_mmap_lock_show,					\
+	  .help = "one \"name value\" line per VMB_MMAP_LOCK_STATS entry")
 
 VMB_DEFINE_GROUP(target, "target", VMB_TARGET_KNOBS);
 
@@ -95,6 +114,9 @@ DEFINE_PER_CPU(struct vmb_counters, vmb_counters);
 
 pid_t vmb_target_tgid;
 struct pid *vmb_target_pid;
+
+/* How often unloading looks whether the wrapper is still in use. */
+#define VMB_DRAIN_POLL_MS 10
 
 /* Threads of the target tracked at most; more count as slot_overflow. */
 #define VMB_THREADS_MAX (1U << 16)
@@ -108,7 +130,9 @@ struct vmb_thread {
 	unsigned int calls;	/* handle_mm_fault() calls of this fault */
 	unsigned int retries;
 	unsigned long address;
+	unsigned long fault_ip;	/* user ip of the fault: its frame's */
 	u64 start_ns;
+	struct vmb_ml_thread ml;
 	struct rcu_head rcu;
 };
 
@@ -167,7 +191,12 @@ static void vmb_fault_begin(void *data, unsigned long address,
 
 	if (!vmb_is_target())
 		return;
-	if (VMB_HAVE_PER_VMA_LOCK && !vmb_is_vsyscall(address))
+	/*
+	 * A user-mode access to a kernel address is not looked up at all
+	 * (do_kern_addr_fault()), nor is the vsyscall page.
+	 */
+	if (VMB_HAVE_PER_VMA_LOCK && address < TASK_SIZE_MAX &&
+	    !vmb_is_vsyscall(address))
 		vmb_count(VMB_CTR_vma_lock_attempt);
 	/* An earlier fault still active was abandoned unseen: start anew. */
 	t = vmb_thread_get();
@@ -182,8 +211,26 @@ static void vmb_fault_begin(void *data, unsigned long address,
 	t->vma_retry = false;
 	t->major = false;
 	t->address = address;
+	t->fault_ip = instruction_pointer(regs);
 	/* The clock only for the event that reports it. */
 	t->start_ns = vmb_trace_fault_enabled() ? ktime_get_ns() : 0;
+}
+
+/*
+ * A fault is current's while it is active and current's user frame is
+ * the fault's: a fault that ended unseen (SIGSEGV before
+ * handle_mm_fault()) stays active, but a syscall after it has another
+ * frame.
+ */
+struct vmb_ml_thread *vmb_thread_ml(bool *in_fault)
+{
+	struct vmb_thread *t = vmb_thread_get();
+
+	if (!t)
+		return NULL;
+	*in_fault = t->active &&
+		    t->fault_ip == instruction_pointer(task_pt_regs(current));
+	return &t->ml;
 }
 
 static void vmb_fault_end(struct vmb_thread *t, bool vma_locked)
@@ -301,8 +348,12 @@ out:
 	rcu_read_unlock();
 }
 
-/* Calls sent to the wrapper and not yet returned from it. */
-static atomic_t vmb_hmf_inflight = ATOMIC_INIT(0);
+/*
+ * Calls sent to the wrapper and not yet returned from it, per CPU: a call
+ * is counted in on the CPU that redirects it and out on the one it
+ * returns on, so only the sum means anything (vmb_hmf_drain()).
+ */
+static DEFINE_PER_CPU(long, vmb_hmf_inflight);
 
 static vm_fault_t vmb_hmf_wrapper(struct vm_area_struct *vma,
 				  unsigned long address, unsigned int flags,
@@ -316,16 +367,12 @@ static vm_fault_t vmb_hmf_wrapper(struct vm_area_struct *vma,
 	if (follow)
 		vmb_call_end(&c, ret);
 	/* Nothing after this but the return: vmb_hmf_drain() waits for it. */
-	if (atomic_dec_and_test(&vmb_hmf_inflight))
-		wake_up_var(&vmb_hmf_inflight);
+	this_cpu_dec(vmb_hmf_inflight);
 	return ret;
 }
 
 /* The wrapper stands in for the real function: same type, checked. */
 static_assert(__same_type(&vmb_hmf_wrapper, &handle_mm_fault));
-
-/* The wrapper's return address from the real function, once seen. */
-static unsigned long vmb_hmf_call_site;
 
 static void notrace vmb_hmf_ftrace(unsigned long ip, unsigned long parent_ip,
 				   struct ftrace_ops *op,
@@ -334,35 +381,52 @@ static void notrace vmb_hmf_ftrace(unsigned long ip, unsigned long parent_ip,
 	/* Every process's faults come here while a target is set. */
 	if (!vmb_is_target())
 		return;
-	/* The wrapper's own call of the real function. */
-	if (parent_ip == READ_ONCE(vmb_hmf_call_site))
+	/* The wrapper's own call of the real function: the only one here. */
+	if (within_module(parent_ip, THIS_MODULE))
 		return;
-	if (within_module(parent_ip, THIS_MODULE)) {
-		WRITE_ONCE(vmb_hmf_call_site, parent_ip);
-		return;
-	}
-	atomic_inc(&vmb_hmf_inflight);
+	this_cpu_inc(vmb_hmf_inflight);
 	vmb_ftrace_set_ip(fregs, (unsigned long)vmb_hmf_wrapper);
 }
 
 static struct ftrace_ops vmb_hmf_ops = {
 	.func = vmb_hmf_ftrace,
-	.flags = FTRACE_OPS_FL_IPMODIFY | VMB_FTRACE_OPS_FL_REGS,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
 };
 
 static bool vmb_hmf_filtered;
 
-/* Wait until no thread runs the wrapper: before the module goes. */
+static long vmb_hmf_inflight_sum(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu(vmb_hmf_inflight, cpu));
+	return n;
+}
+
+/*
+ * Before the module goes, after unregister_ftrace_function(): wait until
+ * no thread runs the wrapper. Nothing is redirected any more and every
+ * count-in happened before the unregistration's grace periods, so the sum
+ * only falls, and reads 0 only once every call has counted itself out. A
+ * fault of the target that sleeps long in handle_mm_fault() (a userfault
+ * nobody resolves) keeps rmmod waiting: said once a second in the log,
+ * and in short sleeps that the hung-task detector does not report.
+ */
 static void vmb_hmf_drain(void)
 {
-	if (!wait_var_event_timeout(&vmb_hmf_inflight,
-				    !atomic_read(&vmb_hmf_inflight), HZ)) {
-		pr_info("waiting for %d faults of the target in flight\n",
-			atomic_read(&vmb_hmf_inflight));
-		wait_var_event(&vmb_hmf_inflight,
-			       !atomic_read(&vmb_hmf_inflight));
+	unsigned int ms = 0;
+	long n;
+
+	while ((n = vmb_hmf_inflight_sum()) > 0) {
+		if (ms && !(ms % MSEC_PER_SEC))
+			pr_info("unloading: waiting for %ld faults of the target in flight\n",
+				n);
+		msleep(VMB_DRAIN_POLL_MS);
+		ms += VMB_DRAIN_POLL_MS;
 	}
-	/* And for one preempted between its decrement and its return. */
+	/* And for one preempted between its count-out and its return. */
 	synchronize_rcu_tasks();
 }
 
@@ -381,6 +445,10 @@ static int vmb_hooks_start(void)
 {
 	int ret;
 
+	/* Without its filter the ftrace callback would see every function. */
+	if (!vmb_pf_user_tp || !vmb_hmf_filtered)
+		return -EOPNOTSUPP;
+
 	VMB_CHECK_PF_USER_PROBE(vmb_fault_begin);
 	ret = tracepoint_probe_register(vmb_pf_user_tp, vmb_fault_begin, NULL);
 	if (ret)
@@ -388,14 +456,19 @@ static int vmb_hooks_start(void)
 	ret = register_ftrace_function(&vmb_hmf_ops);
 	if (ret)
 		goto err_tp;
+	ret = vmb_mmap_lock_start();
+	if (ret)
+		goto err_hmf;
 	if (vmb_knob_get(&vmb_group_target, VMB_target_force_mmap_lock)) {
 		ret = vmb_force_start();
 		if (ret)
-			goto err_hmf;
+			goto err_mmap_lock;
 	}
 	vmb_hooked = true;
 	return 0;
 
+err_mmap_lock:
+	vmb_mmap_lock_stop();
 err_hmf:
 	unregister_ftrace_function(&vmb_hmf_ops);
 err_tp:
@@ -445,6 +518,7 @@ static void vmb_hooks_stop(void)
 		return;
 	WRITE_ONCE(vmb_hooks_gen, vmb_hooks_gen + 1);
 	vmb_force_stop();
+	vmb_mmap_lock_stop();
 	unregister_ftrace_function(&vmb_hmf_ops);
 	tracepoint_probe_unregister(vmb_pf_user_tp, vmb_fault_begin, NULL);
 	/*
@@ -458,12 +532,8 @@ static void vmb_hooks_stop(void)
 
 static void vmb_counters_reset(void)
 {
-	unsigned int i;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < VMB_NR_COUNTERS; i++)
-			WRITE_ONCE(per_cpu(vmb_counters, cpu).v[i], 0);
+	vmb_percpu_zero(&vmb_counters.v[0], VMB_NR_COUNTERS);
+	vmb_mmap_lock_reset();
 	vmb_force_missed(true);
 }
 
@@ -518,7 +588,18 @@ static int vmb_pid_store(struct vmb_group *g, unsigned int idx, u64 val)
 		vmb_unhook_later();
 		return 0;
 	}
-	ret = vmb_hooked ? 0 : vmb_hooks_start();
+	/*
+	 * Without fault accounting the target is still the injectors' and
+	 * the swap device's: set, with nothing hooked (target/faults and
+	 * force_mmap_lock say -EOPNOTSUPP). Hooks that outlived the last
+	 * target lack forcing if force_mmap_lock was set meanwhile.
+	 */
+	if (!vmb_has(VMB_FEAT_fault_accounting))
+		ret = 0;
+	else if (!vmb_hooked)
+		ret = vmb_hooks_start();
+	else if (vmb_force_wanted())
+		ret = vmb_force_start();
 	if (ret) {
 		pr_warn("hooking the fault path: %d\n", ret);
 		WRITE_ONCE(vmb_target_pid, NULL);
@@ -554,13 +635,10 @@ static int vmb_faults_show(struct seq_file *m, struct vmb_group *g,
 {
 	u64 sum[VMB_NR_COUNTERS] = {};
 	unsigned int i;
-	int cpu;
 
 	if (!vmb_has(VMB_FEAT_fault_accounting))
 		return -EOPNOTSUPP;
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < VMB_NR_COUNTERS; i++)
-			sum[i] += READ_ONCE(per_cpu(vmb_counters, cpu).v[i]);
+	vmb_percpu_sum(&vmb_counters.v[0], VMB_NR_COUNTERS, sum);
 	mutex_lock(&g->lock);
 	sum[VMB_CTR_probe_missed] = vmb_force_missed(false);
 	mutex_unlock(&g->lock);
@@ -580,6 +658,16 @@ static void vmb_probe_features(void)
 
 	if (VMB_HAVE_PER_VMA_LOCK)
 		vmb_set_feature(VMB_FEAT_per_vma_lock);
+	/*
+	 * The probes allocate a thread's state where they run, with
+	 * preemption (and, at a fault's begin, interrupts) off: on
+	 * PREEMPT_RT the allocator's and the xarray's locks sleep there.
+	 * The target then still serves the injectors and the swap device.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_warn("PREEMPT_RT: no fault accounting\n");
+		return;
+	}
 	for_each_kernel_tracepoint(vmb_find_tp, NULL);
 	if (!vmb_pf_user_tp) {
 		pr_warn("no page_fault_user tracepoint: no fault accounting\n");

@@ -36,8 +36,16 @@ static inline void vmb_vma_end_read(struct vm_area_struct *vma)
 
 /* ---- fault path (accounting.c, force.c): begin ---- */
 #include <linux/ptrace.h>
-#include <asm/trace/exceptions.h>
 #include <asm/vsyscall.h>
+/*
+ * The page_fault_user tracepoint's declaration: x86's own header until
+ * 7.x, where it moved to the generic trace/events/exceptions.h.
+ */
+#if __has_include("trace/events/exceptions.h")
+#include <trace/events/exceptions.h>
+#else
+#include <asm/trace/exceptions.h>
+#endif
 
 /*
  * The fault path is observed as x86 lays it out: do_user_addr_fault() is
@@ -63,18 +71,17 @@ static inline bool vmb_is_vsyscall(unsigned long address)
  * An ftrace callback sends the traced call elsewhere (livepatch's way):
  * 6.12 names the setter ftrace_regs_set_instruction_pointer(), 6.1
  * ftrace_instruction_pointer_set(); both need only ftrace_regs (no
- * FTRACE_OPS_FL_SAVE_REGS) with DYNAMIC_FTRACE_WITH_ARGS.
+ * FTRACE_OPS_FL_SAVE_REGS) with DYNAMIC_FTRACE_WITH_ARGS, which every
+ * x86_64 kernel since 5.18 has (dkms.conf skips a kernel without it).
  */
 #include <linux/ftrace.h>
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+#error "vmalock_bench needs CONFIG_DYNAMIC_FTRACE_WITH_ARGS (ftrace that can redirect handle_mm_fault()); this kernel lacks it"
+#endif
 #if defined(ftrace_regs_set_instruction_pointer)
 #define vmb_ftrace_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
 #else
 #define vmb_ftrace_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
-#endif
-#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-#define VMB_FTRACE_OPS_FL_REGS 0
-#else
-#define VMB_FTRACE_OPS_FL_REGS FTRACE_OPS_FL_SAVE_REGS
 #endif
 
 /* The return address, at a probed function's entry. */
@@ -83,6 +90,63 @@ static inline unsigned long vmb_entry_ret_addr(struct pt_regs *regs)
 	return *(unsigned long *)kernel_stack_pointer(regs);
 }
 /* ---- fault path: end ---- */
+
+/* ---- mmap_lock tracepoints (mmap_lock.c): begin ---- */
+#include <trace/events/mmap_lock.h>
+
+/*
+ * Up to 6.x the probes of the three mmap_lock tracepoints get the mm's
+ * memcg path after the mm; 7.x dropped it. Told apart by the type of the
+ * tracepoint's iterator, which has the probe's arguments: a feature
+ * test, not a version. mmap_lock.c writes each probe once as
+ * fn(mm, write[, success]); VMB_MMAP_LOCK_PROBES() wraps it both ways
+ * and VMB_MMAP_LOCK_PROBE() takes the one this kernel calls.
+ */
+#define VMB_MMAP_LOCK_MEMCG_PATH						\
+	__same_type(&__traceiter_mmap_lock_released,			\
+		    int (*)(void *, struct mm_struct *, const char *, bool))
+
+static_assert(VMB_MMAP_LOCK_MEMCG_PATH ||
+	      __same_type(&__traceiter_mmap_lock_released,
+			  int (*)(void *, struct mm_struct *, bool)));
+static_assert(__same_type(&__traceiter_mmap_lock_start_locking,
+			  &__traceiter_mmap_lock_released));
+static_assert(VMB_MMAP_LOCK_MEMCG_PATH ?
+	      __same_type(&__traceiter_mmap_lock_acquire_returned,
+			  int (*)(void *, struct mm_struct *, const char *,
+				  bool, bool)) :
+	      __same_type(&__traceiter_mmap_lock_acquire_returned,
+			  int (*)(void *, struct mm_struct *, bool, bool)));
+
+#define VMB_MMAP_LOCK_PROBES(start, acquired, released)			\
+static void __maybe_unused start##_memcg(void *d, struct mm_struct *mm,	\
+					 const char *p, bool w)		\
+{ start(mm, w); }								\
+static void __maybe_unused start##_plain(void *d, struct mm_struct *mm,	\
+					 bool w)				\
+{ start(mm, w); }								\
+static void __maybe_unused acquired##_memcg(void *d,			\
+					    struct mm_struct *mm,	\
+					    const char *p, bool w,	\
+					    bool ok)			\
+{ acquired(mm, w, ok); }							\
+static void __maybe_unused acquired##_plain(void *d,			\
+					    struct mm_struct *mm,	\
+					    bool w, bool ok)		\
+{ acquired(mm, w, ok); }							\
+static void __maybe_unused released##_memcg(void *d,			\
+					    struct mm_struct *mm,	\
+					    const char *p, bool w)	\
+{ released(mm, w); }								\
+static void __maybe_unused released##_plain(void *d,			\
+					    struct mm_struct *mm,	\
+					    bool w)			\
+{ released(mm, w); }
+
+#define VMB_MMAP_LOCK_PROBE(fn)						\
+	((void *)__builtin_choose_expr(VMB_MMAP_LOCK_MEMCG_PATH,		\
+				       fn##_memcg, fn##_plain))
+/* ---- mmap_lock tracepoints: end ---- */
 
 /* UFFDIO_MOVE (6.8+) is a uapi macro: test it, not the version. */
 #if defined(CONFIG_USERFAULTFD) && defined(UFFDIO_MOVE)

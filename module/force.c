@@ -7,7 +7,7 @@
  * set and target/force_mmap_lock is 1 (and for a second after either
  * ends, see accounting.c): nobody else pays for it. A call is
  * forced only when a thread of the target makes it from the page-fault
- * handler, which the return address tells (the handler's call site is
+ * handler, which the return address tells (each caller's text range is
  * learnt by name once, then compared). Other callers, the userfaultfd
  * ioctls, madvise, and on 7.x kernels a variant that waits and retries
  * while the VMA exists, are never forced: a NULL there could make them
@@ -24,6 +24,7 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "accounting.h"
@@ -88,25 +89,74 @@ static unsigned long vmb_krp_missed(struct vmb_kretprobe *k, bool reset)
 	return n;
 }
 
-/* The return address of lock_vma_under_rcu() in the fault handler. */
-static unsigned long vmb_fault_call_site;
+/*
+ * Which caller a return address is in, learnt once per caller function:
+ * its name is compared with VMB_FAULT_HANDLERS the first time one of its
+ * call sites is seen, and its whole text range [start, end) is kept with
+ * the verdict, so that every later call, from that site or another in the
+ * same function (inlining may make several), is a range comparison. A
+ * few callers exist (the fault handler, the userfaultfd ioctls, madvise
+ * on 7.x); one beyond VMB_CALLERS is looked up by name each time.
+ */
+#define VMB_CALLERS 8
 
-static bool vmb_called_from_fault(unsigned long ret)
+struct vmb_caller {
+	unsigned long start, end;
+	bool fault;
+};
+
+static struct vmb_caller vmb_callers[VMB_CALLERS];
+static unsigned int vmb_nr_callers;	/* published with release */
+static DEFINE_RAW_SPINLOCK(vmb_callers_lock);
+
+/* The function around addr by name: "name+0xoff/0xsize [module]". */
+static bool vmb_caller_lookup(unsigned long addr, struct vmb_caller *c)
 {
 	static const char *const handlers[] = VMB_FAULT_HANDLERS;
 	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off, size;
 	unsigned int i;
+	char *plus;
 
-	if (ret == READ_ONCE(vmb_fault_call_site))
-		return true;
-	sprint_symbol_no_offset(sym, ret);
-	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
-		if (!strcmp(sym, handlers[i])) {
-			WRITE_ONCE(vmb_fault_call_site, ret);
-			return true;
-		}
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	if (!plus || sscanf(plus, "+%lx/%lx", &off, &size) != 2 || off > addr)
+		return false;
+	*plus = '\0';
+	c->start = addr - off;
+	c->end = c->start + size;
+	c->fault = false;
+	for (i = 0; i < ARRAY_SIZE(handlers); i++)
+		if (!strcmp(sym, handlers[i]))
+			c->fault = true;
+	return true;
+}
+
+static bool vmb_called_from_fault(unsigned long ret)
+{
+	struct vmb_caller c;
+	unsigned long flags;
+	unsigned int i, n;
+
+	/* Pairs with the release below: entries [0, n) are written. */
+	n = smp_load_acquire(&vmb_nr_callers);
+
+	for (i = 0; i < n; i++)
+		if (ret >= vmb_callers[i].start && ret < vmb_callers[i].end)
+			return vmb_callers[i].fault;
+	/* No symbol: not a function we know to be the fault handler. */
+	if (!vmb_caller_lookup(ret, &c))
+		return false;
+	raw_spin_lock_irqsave(&vmb_callers_lock, flags);
+	n = vmb_nr_callers;
+	/* Another CPU may have learnt it meanwhile: no harm in twice. */
+	if (n < VMB_CALLERS) {
+		vmb_callers[n] = c;
+		/* The entry before the count that makes it visible. */
+		smp_store_release(&vmb_nr_callers, n + 1);
 	}
-	return false;
+	raw_spin_unlock_irqrestore(&vmb_callers_lock, flags);
+	return c.fault;
 }
 
 static int vmb_lvur_entry(struct kretprobe_instance *ri, struct pt_regs *regs)

@@ -21,6 +21,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -216,8 +217,13 @@ static int vmb_inj_thread(void *data)
 	 * keeps it to the timer's, as the accuracy goal needs.
 	 */
 	sched_set_fifo_low(current);
-	/* Disarm kills us out of the one blocking folio lock. */
+	/*
+	 * Disarm kills us out of the one blocking folio lock. Until this
+	 * runs a SIGKILL would be dropped (a kthread ignores signals), so
+	 * arming waits for it.
+	 */
 	allow_signal(SIGKILL);
+	complete(&inj->ready);
 	for (n = 0; inj->times < 0 || n < inj->times; n++) {
 		struct vmb_hold h = { .start = inj->start, .end = inj->end };
 
@@ -345,7 +351,10 @@ static int vmb_inj_arm_locked(struct vmb_injector *inj)
 	WRITE_ONCE(inj->done, false);
 	g->armed = true;
 	mmput(mm);
+	reinit_completion(&inj->ready);
 	wake_up_process(inj->thread);
+	/* A disarm from now on kills a thread that takes signals. */
+	wait_for_completion(&inj->ready);
 	return 0;
 
 err_disarm:
@@ -402,6 +411,7 @@ static int vmb_inj_register(struct vmb_injector *inj)
 	/* The timer's latency is the machine's: learnt across armings. */
 	inj->spin_ns = VMB_INJ_SPIN_MAX_NS / 2;
 	init_waitqueue_head(&inj->wq);
+	init_completion(&inj->ready);
 	INIT_WORK(&inj->reap, vmb_inj_reap);
 	ret = vmb_group_register(&inj->g);
 	if (ret)

@@ -8,6 +8,7 @@
 #define _VMB_INJECT_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/ktime.h>
 #include <linux/mm_types.h>
@@ -116,6 +117,7 @@ struct vmb_injector {
 	bool done;			/* the thread ended by itself */
 	wait_queue_head_t wq;		/* holding became false */
 	struct work_struct reap;	/* the thread ended by itself */
+	struct completion ready;	/* the thread takes SIGKILL now */
 
 	atomic64_t stats[VMB_NR_INJ_STATS];
 };

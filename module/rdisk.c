@@ -331,16 +331,23 @@ static void vmb_rdisk_queue(struct vmb_rdisk *d, struct vmb_rdisk_io *io,
 	vmb_trace_inject_begin(vmb_rdisk_what(d, op_is_write(bio_op(bio))),
 			       bio->bi_iter.bi_sector, bio->bi_iter.bi_size, 1);
 	vmb_rdisk_inflight_inc(d);
-	/* Interrupts off: no move to another CPU, no timer of ours here. */
-	local_irq_save(flags);
+	/*
+	 * No move to another CPU while this CPU's queue and pinned timer are
+	 * chosen and armed, and interrupts off under the lock its callback
+	 * takes (in hard interrupt context; PREEMPT_RT runs it in a thread
+	 * and makes the lock a sleeping one, which interrupts must not be
+	 * disabled around: spin_lock_irqsave() does the right thing for both,
+	 * local_irq_save() did not).
+	 */
+	migrate_disable();
 	c = this_cpu_ptr(d->cpus);
-	spin_lock(&c->lock);
+	spin_lock_irqsave(&c->lock, flags);
 	/* First in the queue: the timer must fire for it. */
 	if (timerqueue_add(&c->queue, &io->node))
 		hrtimer_start(&c->timer, io->node.expires,
 			      HRTIMER_MODE_ABS_PINNED);
-	spin_unlock(&c->lock);
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&c->lock, flags);
+	migrate_enable();
 }
 
 /*

@@ -39,7 +39,8 @@
 	X(target, pid, u64, 0600, 1)                                           \
 	X(target, faults, show, 0400, 0)                                       \
 	X(target, reset, bool, 0200, 1)                                        \
-	X(target, force_mmap_lock, bool, 0600, 1)
+	X(target, force_mmap_lock, bool, 0600, 1)                              \
+	X(target, mmap_lock, show, 0400, 0)
 
 /* The delayed RAM disks, swap/ and disk/, have the same files. */
 #define VMB_RDISK_FILES(X, dir)                                                \
@@ -138,6 +139,48 @@
 	X(forced_miss, "VMA locks dropped because force_mmap_lock is 1")       \
 	X(probe_missed, "force_mmap_lock kretprobe instances missed")          \
 	X(slot_overflow, "faults not followed: no memory for a thread's state")
+
+/*
+ * (out) "target/mmap_lock": one "name value" line per field, in this
+ * order. X(name, meaning). From the kernel's mmap_lock tracepoints, for
+ * the target's threads locking the target's own mm: an acquisition is in
+ * a fault when it happens between a user fault's begin and its end.
+ * Waits run from mmap_lock_start_locking to mmap_lock_acquire_returned
+ * (trylocks included, they wait ~0); the wait_* buckets count them all,
+ * read and write, by log2 of the wait in microseconds.
+ */
+#define VMB_MMAP_LOCK_STATS(X)                                                 \
+	X(read_in_fault, "read acquisitions in a fault of the target")         \
+	X(read_outside, "read acquisitions outside faults (syscalls, GUP)")    \
+	X(write_in_fault, "write acquisitions in a fault (stack expansion)")  \
+	X(write_outside, "write acquisitions outside faults (mmap, munmap...)") \
+	X(read_failed, "read attempts without the lock: trylock or killable")  \
+	X(write_failed, "write attempts without the lock: trylock or killable") \
+	X(read_wait_ns, "total ns from start_locking to acquire_returned, read") \
+	X(write_wait_ns, "the same, write")                                    \
+	X(write_hold_ns, "total ns the write lock was held (to unlock or downgrade)") \
+	X(wait_lt_1us, "waits shorter than 1 us")                              \
+	X(wait_1us, "waits of 1 us to under 2 us")                             \
+	X(wait_2us, "waits of 2 us to under 4 us")                             \
+	X(wait_4us, "waits of 4 us to under 8 us")                             \
+	X(wait_8us, "waits of 8 us to under 16 us")                            \
+	X(wait_16us, "waits of 16 us to under 32 us")                          \
+	X(wait_32us, "waits of 32 us to under 64 us")                          \
+	X(wait_64us, "waits of 64 us to under 128 us")                         \
+	X(wait_128us, "waits of 128 us to under 256 us")                       \
+	X(wait_256us, "waits of 256 us to under 512 us")                       \
+	X(wait_512us, "waits of 512 us to under 1024 us")                      \
+	X(wait_1024us, "waits of 1024 us to under 2048 us")                    \
+	X(wait_2048us, "waits of 2048 us to under 4096 us")                    \
+	X(wait_4096us, "waits of 4096 us to under 8192 us")                    \
+	X(wait_8192us, "waits of 8192 us to under 16384 us")                   \
+	X(wait_16384us, "waits of 16384 us to under 32768 us")                 \
+	X(wait_32768us, "waits of 32768 us to under 65536 us")                 \
+	X(wait_65536us, "waits of 65536 us to under 131072 us")                \
+	X(wait_131072us, "waits of 131072 us to under 262144 us")              \
+	X(wait_262144us, "waits of 262144 us to under 524288 us")              \
+	X(wait_524288us, "waits of 524288 us to under 1048576 us")             \
+	X(wait_ge_1048576us, "waits of 1048576 us (about 1.05 s) or more")
 
 /*
  * The path a finished fault took, as reported by the vmalock_bench_fault

@@ -26,6 +26,11 @@ long vmb_page_size(void);
  * fault per page), nothing populated; with a message on failure.
  */
 int vmb_map_anon(size_t len, bool nohuge, char **out);
+/*
+ * MADV_PAGEOUT of [p, p + len) from every CPU this thread may run on, one
+ * after another (map.c says why), the affinity put back: 0 or -errno.
+ */
+int vmb_pageout(void *p, size_t len);
 /* Touch npages pages of a fresh, non-THP anonymous mapping. */
 int vmb_fault_anon(size_t npages, void **mem);
 

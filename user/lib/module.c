@@ -52,6 +52,12 @@ int vmb_read_faults(struct vmb_faults *f)
 			      VMB_C_NR, f->v);
 }
 
+int vmb_read_mmap_lock(struct vmb_mmap_lock *ml)
+{
+	return vmb_read_stats(VMB_KNOB(target, mmap_lock), vmb_mmap_lock_names,
+			      VMB_ML_NR, ml->v);
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -187,4 +193,18 @@ int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals)
 		return n;
 	memset(vals, 0, sizeof(uint64_t) * VMB_C_NR);
 	return vmb_parse_counters(buf, vals, &have);
+}
+
+/*
+ * target/mmap_lock. Its entry in VMB_TARGET_FILES comes with the module
+ * that has the file; until then its path is spelled here, once.
+ */
+#define MMAP_LOCK_FILE VMB_DIR_target "mmap_lock"
+
+int vmb_module_read_mmap_lock(const struct vmb_module *m, uint64_t *vals)
+{
+	if (!m->target_set)
+		return -ENOENT;
+	return vmb_read_stats(MMAP_LOCK_FILE, vmb_mmap_lock_names, VMB_ML_NR,
+			      vals);
 }

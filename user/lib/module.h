@@ -29,6 +29,13 @@ struct vmb_faults {
 /* Parse target/faults; -EPROTO if a line is not the expected counter. */
 int vmb_read_faults(struct vmb_faults *f);
 
+struct vmb_mmap_lock {
+	uint64_t v[VMB_ML_NR];
+};
+
+/* Parse target/mmap_lock, as strictly. */
+int vmb_read_mmap_lock(struct vmb_mmap_lock *ml);
+
 struct vmb_module {
 	char dir[256];		/* debugfs directory of the module */
 	bool present;		/* dir/version readable */
@@ -54,5 +61,10 @@ bool vmb_have(const struct vmb_module *m, enum vmb_feature f);
 int vmb_module_set_target(struct vmb_module *m, int pid);
 /* Returns 0 and fills vals[VMB_C_NR] when target/faults could be read. */
 int vmb_module_read_counters(const struct vmb_module *m, uint64_t *vals);
+/*
+ * Fills vals[VMB_ML_NR] from target/mmap_lock; -ENOENT when no target is
+ * set or the module has no such file (before its mmap_lock statistics).
+ */
+int vmb_module_read_mmap_lock(const struct vmb_module *m, uint64_t *vals);
 
 #endif /* VMB_MODULE_H */

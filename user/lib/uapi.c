@@ -23,6 +23,12 @@ const char *const vmb_counter_names[VMB_C_NR] = {
 #undef X
 };
 
+const char *const vmb_mmap_lock_names[VMB_ML_NR] = {
+#define X(name, ...) #name,
+	VMB_MMAP_LOCK_STATS(X)
+#undef X
+};
+
 const char *const vmb_inj_stat_names[VMB_STAT_NR] = {
 #define X(name, ...) #name,
 	VMB_INJ_STATS(X)

@@ -27,6 +27,14 @@ enum vmb_counter {
 	VMB_C_NR
 };
 
+/* "target/mmap_lock", in file order. */
+enum vmb_mmap_lock_stat {
+#define X(name, ...) VMB_ML_##name,
+	VMB_MMAP_LOCK_STATS(X)
+#undef X
+	VMB_ML_NR
+};
+
 /* "<injector>/stats", in file order. */
 enum vmb_inj_stat {
 #define X(name, ...) VMB_STAT_##name,
@@ -46,6 +54,7 @@ enum vmb_swap_stat {
 extern const char *const vmb_feature_names[VMB_F_NR];
 extern const char *const vmb_feature_descs[VMB_F_NR];
 extern const char *const vmb_counter_names[VMB_C_NR];
+extern const char *const vmb_mmap_lock_names[VMB_ML_NR];
 extern const char *const vmb_inj_stat_names[VMB_STAT_NR];
 extern const char *const vmb_swap_stat_names[VMB_SWAP_NR];
 

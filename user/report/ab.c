@@ -47,7 +47,26 @@ static const struct row_def rows[] = {
 	{ "bystander ops/s, baseline", VMB_ROLE_BYSTANDER_BASE, K_OPS, 0, U_OPS },
 	{ "writer ops/s", VMB_ROLE_WRITER, K_OPS, 0, U_OPS },
 	{ "writer ops/s, baseline", VMB_ROLE_WRITER_BASE, K_OPS, 0, U_OPS },
-	{ "VMA-lock hit %", 0, K_HIT, 0, U_PCT },
+	{ "completed under the VMA lock", 0, K_FIG,
+	  VMB_FIG_completed_under_vma_lock_pct, U_PCT },
+	{ "done in 1 attempt", 0, K_FIG, VMB_FIG_attempts_1_pct, U_PCT },
+	{ "done in 2 attempts", 0, K_FIG, VMB_FIG_attempts_2_pct, U_PCT },
+	{ "done in 3 attempts", 0, K_FIG, VMB_FIG_attempts_3_pct, U_PCT },
+	{ "done in 4+ attempts", 0, K_FIG, VMB_FIG_attempts_4plus_pct, U_PCT },
+	{ "mmap_lock acquisitions / fault", 0, K_FIG,
+	  VMB_FIG_mmap_lock_per_fault, U_NUM },
+	{ "mmap_lock reads in faults / fault", 0, K_FIG,
+	  VMB_FIG_mmap_lock_read_in_fault_per_fault, U_NUM },
+	{ "mmap_lock writes outside faults / fault", 0, K_FIG,
+	  VMB_FIG_mmap_lock_write_outside_per_fault, U_NUM },
+	{ "mmap_lock wait / fault", 0, K_FIG,
+	  VMB_FIG_mmap_lock_wait_ns_per_fault, U_NS },
+	{ "mmap_lock wait / write acquisition", 0, K_FIG,
+	  VMB_FIG_mmap_lock_wait_ns_per_write, U_NS },
+	{ "mmap_lock wait p50 (bucket bound, us)", 0, K_FIG,
+	  VMB_FIG_mmap_lock_wait_p50_us_bound, U_NUM },
+	{ "mmap_lock wait p99 (bucket bound, us)", 0, K_FIG,
+	  VMB_FIG_mmap_lock_wait_p99_us_bound, U_NUM },
 	{ "faults", 0, K_CTR, VMB_C_faults, U_NUM },
 	{ "vma_locked_done", 0, K_CTR, VMB_C_vma_locked_done, U_NUM },
 	{ "vma_lock_retry", 0, K_CTR, VMB_C_vma_lock_retry, U_NUM },
@@ -82,7 +101,7 @@ static const char *vma_desc(enum ab_vma m)
 	case VMA_ON:
 		return "on (features: per_vma_lock)";
 	case VMA_FORCED_OFF:
-		return "off (target/force_mmap_lock=1)";
+		return "forced off (target/force_mmap_lock=1): 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, baseline included; not a kernel without per-VMA locks";
 	case VMA_NONE:
 		return "none (no per_vma_lock in the module's features)";
 	default:
@@ -125,7 +144,9 @@ static void table_row(FILE *f, const struct ab_cfg *c, int nc, const struct key 
 		nonzero |= s[i].n > 0 && s[i].mean != 0;
 	}
 	/* Counters that stayed zero everywhere are noise in a table. */
-	if (!any || ((d->kind == K_CTR || d->kind == K_METRIC) && !nonzero))
+	if (!any || ((d->kind == K_CTR || d->kind == K_METRIC ||
+		      (d->kind == K_FIG && d->ctr >= VMB_FIG_attempts_2_pct &&
+		       d->ctr <= VMB_FIG_attempts_4plus_pct)) && !nonzero))
 		return;
 	fprintf(f, "| %s |", metric ? metric : d->label);
 	for (i = 0; i < nc; i++) {
@@ -169,7 +190,8 @@ static void key_table(FILE *f, const struct ab_cfg *c, int nc, const struct key 
 		for (j = 0; j < c[i].l.n; j++) {
 			const struct vmb_result *r = &c[i].l.res[j];
 
-			if (r->threads == k->threads && !strcmp(r->scenario, k->sc)) {
+			if (r->threads == k->threads && ab_in_tables(&c[i], r) &&
+			    !strcmp(r->scenario, k->sc)) {
 				ok += r->status == VMB_OK;
 				bad += r->status == VMB_FAILED;
 			}
@@ -283,7 +305,7 @@ static int collect_keys(const struct ab_cfg *c, int nc, struct key *keys)
 		for (k = 0; k < c[i].l.n; k++) {
 			const struct vmb_result *r = &c[i].l.res[k];
 
-			if (r->status != VMB_OK)
+			if (r->status != VMB_OK || !ab_in_tables(&c[i], r))
 				continue;
 			for (j = 0; j < n; j++)
 				if (keys[j].threads == r->threads &&
@@ -352,6 +374,28 @@ static void not_run(FILE *f, const struct ab_cfg *c, int nc,
 		}
 }
 
+/* The seeds and the summary, and DIR/verdicts.tsv for scripts/ab --stability. */
+static int write_verdicts(FILE *f, const struct ab_cfg *c, int nc,
+			  const struct vmb_opts *o)
+{
+	char path[512];
+	FILE *tsv;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/verdicts.tsv", o->output);
+	tsv = fopen(path, "w");
+	if (!tsv)
+		return vmb_fail(-errno, "report: cannot write %s", path);
+	fputs("# claim\tthreads\tverdict\tscenarios\truns (suite, or victims alone)\n",
+	      tsv);
+	ret = ab_summary(f, c, nc, o->wall_s, tsv);
+	if ((ferror(tsv) | fclose(tsv)) && !ret)
+		ret = -EIO;
+	if (ret)
+		return vmb_fail(ret, "report: writing the verdicts to %s", path);
+	return 0;
+}
+
 static int write_report(FILE *f, const struct ab_cfg *c, int nc,
 			const struct vmb_opts *o)
 {
@@ -362,7 +406,9 @@ static int write_report(FILE *f, const struct ab_cfg *c, int nc,
 
 	n = collect_keys(c, nc, keys);
 	fputs("# vmalock-bench: kernel A/B report\n\n", f);
-	ab_summary(f, c, nc, o->wall_s);
+	ret = write_verdicts(f, c, nc, o);
+	if (ret)
+		return ret;
 	config_table(f, c, nc);
 	fputs("## Scenarios\n\n", f);
 	for (j = 0; j < n; j++) {
@@ -394,7 +440,7 @@ int vmb_cmd_report(const struct vmb_opts *o)
 	FILE *f;
 
 	for (nc = 0; nc < o->nfiles; nc++) {
-		ret = vmb_load_results(o->files[nc], &c[nc].l);
+		ret = ab_load_cfg(o->files[nc], &c[nc].l);
 		if (ret)
 			goto out;
 	}

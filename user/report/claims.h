@@ -1,24 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The claims the A/B report judges (ab.c): one row each in claims.c,
+ * The claims the A/B report judges (summary.c): one row each in claims.c,
  * saying which seed it comes from, which scenarios it reads, what it
  * measures, which configurations it compares, which way and how far they
- * are expected to go, and why. The report prints a summary line per row
- * (and thread count), ending in its verdict, and then the rows
- * themselves. Adding a claim is a row; a row of a new metric also needs
- * that metric's summary line in ab.c.
+ * are expected to go, and why, naming the kernel function. The report
+ * prints a line per row and thread count with the per-repeat values'
+ * mean and 95% interval in each configuration, ending in its verdict,
+ * then a line per seed (vmb_seeds) and the rows themselves. Adding a
+ * claim is a row; a row of a new metric also needs that metric's values
+ * in summary.c.
  */
 #ifndef VMB_CLAIMS_H
 #define VMB_CLAIMS_H
 
 #include <stddef.h>
 
+#include "lib/result.h"
+
 enum vmb_verdict {
-	VMB_OBSERVED,		/* every configuration as expected */
-	VMB_NOT_OBSERVED,	/* one or more not: a finding, said plainly */
-	VMB_CANNOT_JUDGE,	/* no configuration here bears on it */
-	VMB_NOT_SIGNIFICANT,	/* as expected, but not beyond the noise */
+	VMB_OBSERVED,		/* every interval on the expected side */
+	VMB_NOT_OBSERVED,	/* one or more on the other: a finding */
+	VMB_NOT_SIGNIFICANT,	/* an interval straddles its threshold */
+	VMB_CANNOT_JUDGE,	/* no data here bears on it */
+	VMB_VERDICT_NR
 };
+
+/* "Observed", "Not observed", "Not significant", "Cannot be judged here" */
+extern const char *const vmb_verdict_names[VMB_VERDICT_NR];
 
 enum vmb_claim_role {
 	VMB_CLAIM,		/* a seed's claim: judged */
@@ -29,10 +37,10 @@ enum vmb_claim_role {
 enum vmb_claim_metric {
 	/* writer ops/s and bystander p99 against their own baselines, x */
 	VMB_M_STALL,
-	/* compact_ms of scenarios[num] over the other scenario's */
+	/* compact_ms of scenarios[num] over the other scenario's, by repeat */
 	VMB_M_COMPACT,
-	/* % of faults that took the VMA lock first, every scenario */
-	VMB_M_VMA_HIT,
+	/* a figure of how the scenario's faults finished (figure) */
+	VMB_M_FIGURE,
 	/* the A/B's wall time, s (report --wall) */
 	VMB_M_WALL,
 };
@@ -44,7 +52,7 @@ enum vmb_cfgs {
 	VMB_CFG_WITHOUT_LOCK,	/* none (before 6.4), or forced off */
 };
 
-enum vmb_direction { VMB_AT_MOST, VMB_AT_LEAST, VMB_BELOW, VMB_EXACTLY };
+enum vmb_direction { VMB_AT_MOST, VMB_AT_LEAST, VMB_BELOW };
 
 struct vmb_expect {
 	enum vmb_cfgs cfgs;
@@ -58,26 +66,43 @@ struct vmb_claim {
 	const char *id;
 	const char *seed;		/* "001", or NULL: the bench's own */
 	const char *title;		/* what the summary line is about */
-	/* read by the metric; NULL: every scenario (VMB_M_VMA_HIT) */
-	const char *scenarios[2];
+	const char *scenarios[2];	/* read by the metric */
 	const char *what[2];		/* what each scenario stands for */
 	int num;			/* VMB_M_COMPACT: the numerator */
 	enum vmb_claim_role role;
 	enum vmb_claim_metric metric;
+	enum vmb_fault_figure figure;	/* VMB_M_FIGURE */
 	const char *measure;		/* the metric, in words */
 	struct vmb_expect expect[VMB_CLAIM_EXPECTS];
 	int nexpect;
 	const char *says;		/* the seed's own figure, if any */
-	const char *why;		/* why it is expected, one line */
+	const char *why;		/* why it is expected: the kernel function */
 };
 
 extern const struct vmb_claim vmb_claims[];
 extern const size_t vmb_nclaims;
 
-/* "<=", ">=", "<", "=" */
+/* A seed of shared/SEEDS.md: its line in the report, rows or not. */
+struct vmb_seed {
+	const char *seed;		/* "000" */
+	const char *title;
+	const char *needs;		/* what a scenario must show, when none does */
+};
+
+extern const struct vmb_seed vmb_seeds[];
+extern const size_t vmb_nseeds;
+
+/* "<=", ">=", "<" */
 const char *vmb_direction_op(enum vmb_direction d);
 /* Whether x goes the way e expects. */
 int vmb_expect_met(const struct vmb_expect *e, double x);
+/*
+ * The verdict of an interval [lo, hi] against e: Observed when all of it
+ * is on the expected side, Not observed when none is, else Not
+ * significant.
+ */
+enum vmb_verdict vmb_expect_judge(const struct vmb_expect *e, double lo,
+				  double hi);
 /* "with the VMA lock", "without", "every configuration" */
 const char *vmb_cfgs_name(enum vmb_cfgs c);
 

@@ -19,8 +19,8 @@
 
 struct metric_def {
 	const char *name;
-	int role;		/* -1: a scenario metric */
-	int kind;		/* 0 p50, 1 p99, 2 ops/s, 3 metric value */
+	int role;		/* kind 4: the VMB_FIG_* */
+	int kind;		/* 0 p50, 1 p99, 2 ops/s, 3 metric value, 4 figure */
 };
 
 static double extract(const struct vmb_result *r, int role, int kind,
@@ -30,6 +30,12 @@ static double extract(const struct vmb_result *r, int role, int kind,
 	int i;
 
 	*ok = false;
+	if (kind == 4) {
+		double v = 0;
+
+		*ok = vmb_figure(r, role, &v);
+		return v;
+	}
 	if (kind == 3) {
 		for (i = 0; i < r->nmetrics; i++) {
 			if (!strcmp(r->metrics[i].name, metric)) {
@@ -120,6 +126,11 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		{ "writer ops/s", VMB_ROLE_WRITER, 2 },
 		{ "writer_base ops/s", VMB_ROLE_WRITER_BASE, 2 },
 		{ "injector p50 ns", VMB_ROLE_INJECTOR, 0 },
+		{ "under VMA lock %", VMB_FIG_completed_under_vma_lock_pct, 4 },
+		{ "2 attempts %", VMB_FIG_attempts_2_pct, 4 },
+		{ "mmap_lock/fault", VMB_FIG_mmap_lock_per_fault, 4 },
+		{ "ml wait ns/fault", VMB_FIG_mmap_lock_wait_ns_per_fault, 4 },
+		{ "ml wait p99 us<=", VMB_FIG_mmap_lock_wait_p99_us_bound, 4 },
 	};
 	struct vmb_loaded L[VMB_MAX_FILES];
 	size_t i, d, k;
@@ -172,6 +183,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		}
 	}
 	printf("ratios are [n]/[0]; '*': Welch's t-test over repeats, p < 0.05; '?': fewer than 2 repeats\n");
+	printf("under VMA lock: vma_locked_done / faults (a fault that fell back after a retry is not in it); 2+ attempts: faults that took 2 calls; mmap_lock: from target/mmap_lock, where the module has it; p99 wait: the upper bound of its log2 bucket\n");
 	for (f = 0; f < o->nfiles; f++)
 		vmb_loaded_free(&L[f]);
 	return ret;

@@ -314,6 +314,12 @@ static int load_result(const struct vmb_jval *j, struct vmb_result *r)
 		for (k = 0; k < VMB_C_NR; k++)
 			r->counters[k] = jnum_u(ctr, vmb_counter_names[k]);
 	}
+	ctr = vmb_json_get(j, "mmap_lock");
+	if (ctr && ctr->t == VMB_J_OBJ) {
+		r->have_mmap_lock = true;
+		for (k = 0; k < VMB_ML_NR; k++)
+			r->mmap_lock[k] = jnum_u(ctr, vmb_mmap_lock_names[k]);
+	}
 	met = vmb_json_get(j, "metrics");
 	if (met && met->t == VMB_J_OBJ)
 		for (size_t i = 0; i < met->n && i < VMB_MAX_METRICS; i++)
@@ -368,6 +374,9 @@ int vmb_load_results(const char *path, struct vmb_loaded *out)
 	out->repeat = (int)vmb_json_num(settings, "repeat", 1);
 	v = vmb_json_get(settings, "force_mmap_lock");
 	out->force_mmap_lock = v && v->t == VMB_J_BOOL && v->b;
+	v = vmb_json_get(settings, "writer");
+	out->alone = vmb_json_num(settings, "bystanders", 1) == 0 &&
+		     v && v->t == VMB_J_BOOL && !v->b;
 	v = vmb_json_get(vmb_json_get(&root, "module"), "present");
 	out->module_present = v && v->t == VMB_J_BOOL && v->b;
 	v = vmb_json_get(vmb_json_get(&root, "module"), "features");
@@ -391,6 +400,8 @@ int vmb_load_results(const char *path, struct vmb_loaded *out)
 		}
 	}
 	out->n = results->n;
+	for (i = 0; i < out->n; i++)
+		out->res[i].alone = out->alone;
 	vmb_json_free(&root);
 	return 0;
 }

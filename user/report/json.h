@@ -38,6 +38,7 @@ struct vmb_loaded {
 	uint64_t hold_us;
 	int repeat;		/* settings.repeat */
 	bool force_mmap_lock;	/* settings.force_mmap_lock */
+	bool alone;		/* settings: no bystanders, no writer */
 	bool module_present;
 	uint32_t features;	/* module.features, bit per enum vmb_feature */
 	struct vmb_result *res;

@@ -5,25 +5,19 @@
  * them: means and spreads over repeats, why a scenario did not run.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/base.h"
 #include "lib/clock.h"
+#include "lib/error.h"
 #include "report/model.h"
 #include "run/opts.h"
 
 #define MAX_REP 1000
-#define MIN_PHASE_S 0.01	/* shortest phase whose 0 ops/s is a value */
-
-/* VMA-lock hit rate: faults that took the per-VMA lock first. */
-double ab_hit_pct(const uint64_t *c)
-{
-	return 100.0 * (double)(c[VMB_C_vma_locked_done] +
-				c[VMB_C_vma_lock_retry]) /
-	       (double)c[VMB_C_faults];
-}
 
 static bool value_of(const struct vmb_result *r, const struct row_def *d,
 		     const char *metric, double *v)
@@ -35,11 +29,8 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 	case K_CTR:
 		*v = (double)r->counters[d->ctr];
 		return r->have_counters;
-	case K_HIT:
-		if (!r->have_counters || !r->counters[VMB_C_faults])
-			return false;
-		*v = ab_hit_pct(r->counters);
-		return true;
+	case K_FIG:
+		return vmb_figure(r, d->ctr, v);
 	case K_METRIC:
 		for (i = 0; i < r->nmetrics; i++) {
 			if (!strcmp(r->metrics[i].name, metric)) {
@@ -54,7 +45,7 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 		 * phase too short for a first op, 0 means nothing.
 		 */
 		*v = rr->secs > 0 ? (double)rr->ops / rr->secs : 0;
-		return rr->present && (rr->ops || rr->secs >= MIN_PHASE_S);
+		return rr->present && (rr->ops || rr->secs >= AB_MIN_PHASE_S);
 	default:
 		if (!rr->present || !rr->h.count)
 			return false;
@@ -78,7 +69,8 @@ void ab_stat_of(const struct ab_cfg *c, const char *sc, int threads,
 		const struct vmb_result *r = &c->l.res[i];
 
 		if (r->status == VMB_OK && r->threads == threads &&
-		    !strcmp(r->scenario, sc) && value_of(r, d, metric, &v))
+		    ab_in_tables(c, r) && !strcmp(r->scenario, sc) &&
+		    value_of(r, d, metric, &v))
 			x[n++] = v;
 	}
 	vmb_stats(x, n, s);
@@ -101,6 +93,32 @@ struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 	struct vmb_stat s;
 
 	ab_stat_of(c, sc, threads, &d, metric, &s);
+	return s;
+}
+
+bool ab_in_tables(const struct ab_cfg *c, const struct vmb_result *r)
+{
+	return !r->alone || c->l.alone;
+}
+
+struct vmb_stat ab_metric_of(const struct vmb_result *r, const char *metric)
+{
+	struct row_def d = { "", 0, K_METRIC, 0, U_NUM };
+	struct vmb_stat s = { 0 };
+	double v;
+
+	if (value_of(r, &d, metric, &v))
+		vmb_stats(&v, 1, &s);
+	return s;
+}
+
+struct vmb_stat ab_get_figure(const struct ab_cfg *c, const char *sc,
+			      int threads, enum vmb_fault_figure fig)
+{
+	struct row_def d = { "", 0, K_FIG, fig, U_NUM };
+	struct vmb_stat s;
+
+	ab_stat_of(c, sc, threads, &d, NULL, &s);
 	return s;
 }
 
@@ -161,6 +179,83 @@ static int major_minor(const char *release, char *buf, size_t size)
 		return -EINVAL;
 	snprintf(buf, size, "%d.%d", major, minor);
 	return 0;
+}
+
+/* The first repeat number after those of r's scenario and threads in l. */
+static int next_repeat(const struct vmb_loaded *l, size_t n,
+		       const struct vmb_result *r)
+{
+	int next = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l->res[i].threads == r->threads &&
+		    !strcmp(l->res[i].scenario, r->scenario) &&
+		    l->res[i].repeat >= next)
+			next = l->res[i].repeat + 1;
+	return next;
+}
+
+/* The results of more joined into l, renumbered after l's own. */
+static int join(struct vmb_loaded *l, struct vmb_loaded *more)
+{
+	struct vmb_result *res;
+	size_t i, n = l->n;
+
+	res = realloc(l->res, (l->n + more->n + 1) * sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	l->res = res;
+	for (i = 0; i < more->n; i++) {
+		res[n + i] = more->res[i];
+		res[n + i].repeat += next_repeat(l, n, &more->res[i]);
+	}
+	l->n += more->n;
+	return 0;
+}
+
+int ab_load_cfg(const char *spec, struct vmb_loaded *l)
+{
+	struct vmb_loaded more;
+	char path[256];
+	const char *p = spec, *plus;
+	size_t len;
+	int ret, first = 1;
+
+	if (!access(spec, F_OK))
+		return vmb_load_results(spec, l);
+	for (; *p; p = plus + !!*plus, first = 0) {
+		/* Split after ".json": a '+' is in Debian's releases too. */
+		plus = strstr(p, ".json+");
+		plus = plus ? plus + 5 : p + strlen(p);
+		len = (size_t)(plus - p);
+		if (!len || len >= sizeof(path)) {
+			ret = vmb_fail(-EINVAL, "report: '%s': expected FILE or FILE+FILE...",
+				       spec);
+			goto fail;
+		}
+		memcpy(path, p, len);
+		path[len] = '\0';
+		ret = vmb_load_results(path, first ? l : &more);
+		if (ret)
+			goto fail_first;
+		if (first)
+			continue;
+		ret = join(l, &more);
+		vmb_loaded_free(&more);
+		if (ret) {
+			vmb_fail(ret, "report: joining %s", path);
+			goto fail;
+		}
+	}
+	return 0;
+fail_first:
+	if (first)
+		return ret;
+fail:
+	if (!first)
+		vmb_loaded_free(l);
+	return ret;
 }
 
 void ab_label_cfgs(struct ab_cfg *c, int nc)

@@ -15,6 +15,9 @@
 #include "report/json.h"
 #include "report/stats.h"
 
+/* The shortest phase whose 0 ops/s is a value, s. */
+#define AB_MIN_PHASE_S 0.01
+
 enum ab_vma { VMA_ON, VMA_FORCED_OFF, VMA_NONE, VMA_UNKNOWN };
 
 /* A configuration: a kernel, or a kernel run with --force-mmap-lock. */
@@ -25,7 +28,8 @@ struct ab_cfg {
 };
 
 /* What of a role a value is. */
-enum ab_kind { K_P50, K_P99, K_MAX, K_OPS, K_CTR, K_HIT, K_METRIC };
+/* K_FIG: a figure of how the faults finished, ctr its VMB_FIG_* */
+enum ab_kind { K_P50, K_P99, K_MAX, K_OPS, K_CTR, K_FIG, K_METRIC };
 enum unit { U_NS, U_OPS, U_PCT, U_NUM };
 
 /* A row of a table: a label and what it shows. */
@@ -37,6 +41,13 @@ struct row_def {
 	enum unit unit;
 };
 
+/*
+ * A configuration from "A.json" or "A.json+B.json+..." (split after
+ * ".json+", as Debian's release directories have a '+'): the results of
+ * every file, a later file's repeats numbered after the earlier ones'
+ * (per scenario and thread count); settings and labels from the first.
+ */
+int ab_load_cfg(const char *spec, struct vmb_loaded *l);
 /* Labels (6.1, 6.12 forced, ...) and VMA lock states from the files. */
 void ab_label_cfgs(struct ab_cfg *c, int nc);
 /* Mean and spread over the repeats of a row, or of metric (K_METRIC). */
@@ -52,8 +63,15 @@ struct vmb_stat ab_get(const struct ab_cfg *c, const char *sc, int threads,
 		       int role, enum ab_kind kind);
 struct vmb_stat ab_get_metric(const struct ab_cfg *c, const char *sc,
 			      int threads, const char *metric);
-/* VMA-lock hit rate of a counters array: % of faults. */
-double ab_hit_pct(const uint64_t *c);
+/*
+ * Whether r is in the tables: a victims-alone run joined to a
+ * configuration (A.json+alone.json) serves the fault-figure claims only.
+ */
+bool ab_in_tables(const struct ab_cfg *c, const struct vmb_result *r);
+/* A scenario metric of one result, as a stat of n 0 or 1. */
+struct vmb_stat ab_metric_of(const struct vmb_result *r, const char *metric);
+struct vmb_stat ab_get_figure(const struct ab_cfg *c, const char *sc,
+			      int threads, enum vmb_fault_figure fig);
 /* Thread counts a scenario ran with, in any configuration. */
 int ab_threads_of(const struct ab_cfg *c, int nc, const char *sc, int *t,
 		  int max);
@@ -73,8 +91,13 @@ const char *ab_fmt_ratio(char *buf, size_t size, const struct vmb_stat *a,
 /* A markdown table cell: no '|', no newline. */
 void ab_md_cell(FILE *f, const char *s);
 
-/* "## Summary": a line per claim and thread count (summary.c). */
-void ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s);
+/*
+ * "## Seeds" and "## Summary": a line per seed, a line per claim and
+ * thread count (summary.c); tsv, unless NULL, gets "id threads verdict"
+ * per line. -ENOMEM.
+ */
+int ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s,
+	       FILE *tsv);
 /* "## Claims": the claims themselves, a row each (summary.c). */
 void ab_claims_table(FILE *f, double wall_s);
 

@@ -1,32 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The A/B report's summary: a line per claim (claims.c) and thread
- * count, computed from the data and ending in its verdict; when a claim
- * is not borne out, the line says where and by how much: that is a
- * finding about the kernel, not an error of the tool. Then the claims
- * themselves, so that a reader sees what each line checks and why.
+ * The A/B report's verdicts: a line per claim (claims.c) and thread
+ * count, computed from the data and ending in its verdict, then a line
+ * per seed, then the claims themselves, so that a reader sees what each
+ * line checks and why.
+ *
+ * Every judged value is taken repeat by repeat (a slowdown against the
+ * same repeat's baseline, a MOVE/COPY ratio of the same repeat index, a
+ * figure of the repeat's faults), and carries the 95% t-interval of its
+ * mean over the repeats. A configuration's verdict is Observed when the
+ * whole interval is on the expected side of the threshold, Not observed
+ * when none of it is (a finding about the kernel, said plainly), and Not
+ * significant when the interval straddles the threshold or there is only
+ * one repeat: the noise is then as large as the effect, and the line
+ * shows the interval. A line is Not observed if any configuration is,
+ * else Not significant if any is, else Observed if any was judged.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/base.h"
 #include "lib/clock.h"
-#include "report/model.h"
 #include "report/claims.h"
+#include "report/model.h"
 #include "run/opts.h"
+#include "run/scenario.h"
 
-/* What a line found: the misses, and whether any configuration counted. */
+#define MAX_REP 1000
+
+/* What a line found: its verdict so far and the reasons for it. */
 struct verdict {
+	enum vmb_verdict v;
+	int judged;
 	char why[1024];
 	size_t len;
-	int judged;
 };
 
-static void miss(struct verdict *v, const char *fmt, ...) VMB_PRINTF(2, 3);
+static void say(struct verdict *v, const char *fmt, ...) VMB_PRINTF(2, 3);
 
-static void miss(struct verdict *v, const char *fmt, ...)
+static void say(struct verdict *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,27 +59,63 @@ static void miss(struct verdict *v, const char *fmt, ...)
 	va_end(ap);
 }
 
-static enum vmb_verdict verdict_of(const struct verdict *v)
+/* A configuration's verdict into the line's: the worst one wins. */
+static void add_verdict(struct verdict *line, enum vmb_verdict v)
 {
-	if (!v->judged)
-		return VMB_CANNOT_JUDGE;
-	return v->len ? VMB_NOT_OBSERVED : VMB_OBSERVED;
+	if (v == VMB_CANNOT_JUDGE)
+		return;
+	line->judged = 1;
+	if (v == VMB_NOT_OBSERVED ||
+	    (v == VMB_NOT_SIGNIFICANT && line->v != VMB_NOT_OBSERVED) ||
+	    line->v == VMB_CANNOT_JUDGE)
+		line->v = v;
 }
 
-static void verdict_end(FILE *f, const struct verdict *v)
+/* The verdicts of the lines, for the seeds' lines and verdicts.tsv. */
+struct tally {
+	FILE *tsv;
+	int n[VMB_VERDICT_NR];
+};
+
+static struct tally *seed_tally;	/* vmb_nseeds of them */
+
+static void record(const struct vmb_claim *cl, int threads,
+		   enum vmb_verdict v, struct tally *all)
 {
-	switch (verdict_of(v)) {
+	size_t i;
+	int k;
+
+	if (all->tsv) {
+		fprintf(all->tsv, "%s\t%d\t%s\t", cl->id, threads,
+			vmb_verdict_names[v]);
+		for (k = 0; k < 2 && cl->scenarios[k]; k++)
+			fprintf(all->tsv, "%s%s", k ? "," : "", cl->scenarios[k]);
+		fprintf(all->tsv, "\t%s\n",
+			cl->metric == VMB_M_FIGURE ? "alone" : "suite");
+	}
+	all->n[v]++;
+	for (i = 0; cl->seed && i < vmb_nseeds; i++)
+		if (!strcmp(vmb_seeds[i].seed, cl->seed))
+			seed_tally[i].n[v]++;
+}
+
+static enum vmb_verdict verdict_end(FILE *f, const struct verdict *v,
+				    const char *cannot)
+{
+	enum vmb_verdict r = v->judged ? v->v : VMB_CANNOT_JUDGE;
+
+	switch (r) {
 	case VMB_CANNOT_JUDGE:
-		fputs(" **no verdict**: no configuration with a known VMA-lock state has this data.\n",
-		      f);
+		fprintf(f, " **Cannot be judged here**: %s.\n", cannot);
 		break;
 	case VMB_OBSERVED:
 		fputs(" **Observed.**\n", f);
 		break;
 	default:
-		fprintf(f, " **Not observed**: %s.\n", v->why);
+		fprintf(f, " **%s**: %s.\n", vmb_verdict_names[r], v->why);
 		break;
 	}
+	return r;
 }
 
 /* The expectation of cl that configuration c is held to, or NULL. */
@@ -84,12 +136,60 @@ static const struct vmb_expect *expect_for(const struct vmb_claim *cl,
 	return NULL;
 }
 
-/* The configurations an expectation is about: "6.1 and 6.12 forced". */
-static const char *labels_for(const struct vmb_expect *e,
-			      const struct ab_cfg *c, int nc, char *buf,
-			      size_t size)
+/* A mean over the repeats, its interval, and how it stands against e. */
+struct judged {
+	struct vmb_stat s;
+	double lo, hi;
+	bool interval;
+	enum vmb_verdict v;
+};
+
+static struct judged judge(const double *x, int n,
+			   const struct vmb_expect *e)
 {
-	return ab_labels_of(c, nc, e->cfgs == VMB_CFG_WITH_LOCK, buf, size);
+	struct judged j = { .v = VMB_CANNOT_JUDGE };
+
+	vmb_stats(x, n, &j.s);
+	j.interval = vmb_interval95(&j.s, &j.lo, &j.hi);
+	if (!e || !n)
+		return j;
+	j.v = j.interval ? vmb_expect_judge(e, j.lo, j.hi) :
+			   VMB_NOT_SIGNIFICANT;
+	return j;
+}
+
+/* "3.5 [3.1, 3.9]", or "3.5 (1 repeat)" */
+static const char *fmt_judged(char *buf, size_t size, const struct judged *j,
+			      const char *unit)
+{
+	if (j->interval)
+		snprintf(buf, size, "%.3g%s [%.3g, %.3g]", j->s.mean, unit,
+			 j->lo, j->hi);
+	else
+		snprintf(buf, size, "%.3g%s (%d repeat%s: no interval)",
+			 j->s.mean, unit, j->s.n, j->s.n == 1 ? "" : "s");
+	return buf;
+}
+
+/* A configuration's judged value into the line's verdict and reasons. */
+static void judge_into(struct verdict *v, const char *label, const char *what,
+		       const struct judged *j, const struct vmb_expect *e,
+		       const char *unit)
+{
+	char b[96];
+
+	if (!e || !j->s.n)
+		return;
+	add_verdict(v, j->v);
+	if (j->v == VMB_OBSERVED)
+		return;
+	fmt_judged(b, sizeof(b), j, unit);
+	if (j->v == VMB_NOT_OBSERVED)
+		say(v, "%s%s%s %s (expected %s %g%s)", label, what[0] ? " " : "",
+		    what, b, vmb_direction_op(e->dir), e->threshold, unit);
+	else
+		say(v, "%s%s%s %s, against %s %g%s", label, what[0] ? " " : "",
+		    what, b, vmb_direction_op(e->dir), e->threshold, unit);
 }
 
 static const char *threads_word(int n, const char *what, char *buf,
@@ -103,26 +203,142 @@ static const char *threads_word(int n, const char *what, char *buf,
 static int claim_threads(const struct vmb_claim *cl, const struct ab_cfg *c,
 			 int nc, int *t)
 {
-	return ab_threads_of(c, nc, cl->scenarios[0], t, VMB_MAX_THREADS_LIST);
+	int n = ab_threads_of(c, nc, cl->scenarios[0], t, VMB_MAX_THREADS_LIST);
+
+	if (!n && cl->scenarios[1])
+		n = ab_threads_of(c, nc, cl->scenarios[1], t,
+				  VMB_MAX_THREADS_LIST);
+	return n;
 }
 
-/* A slowdown x of what against the expectation e of a configuration. */
-static void stall_check(struct verdict *v, const char *label,
-			const char *what, double x, const struct vmb_expect *e)
+static bool ok_at(const struct vmb_result *r, const char *sc, int threads)
 {
-	if (!e || vmb_expect_met(e, x))
-		return;
-	if (e->dir == VMB_AT_LEAST)
-		miss(v, "%s %s slowdown only %.3gx (expected >= %gx)", label,
-		     what, x, e->threshold);
-	else
-		miss(v, "%s %s slowdown %.3gx (expected %s %gx)", label, what,
-		     x, vmb_direction_op(e->dir), e->threshold);
+	return r->status == VMB_OK && r->threads == threads &&
+	       !strcmp(r->scenario, sc);
 }
 
-/* "within 1.5x of baseline with the VMA lock (6.12), 10x or more worse without (6.1)" */
-static void stall_expected(FILE *f, const struct vmb_claim *cl,
-			   const struct ab_cfg *c, int nc)
+/* The same repeat of another scenario at the same thread count. */
+static const struct vmb_result *same_repeat(const struct ab_cfg *c,
+					    const char *sc, int threads,
+					    int repeat)
+{
+	size_t k;
+
+	for (k = 0; k < c->l.n; k++)
+		if (ok_at(&c->l.res[k], sc, threads) &&
+		    c->l.res[k].repeat == repeat)
+			return &c->l.res[k];
+	return NULL;
+}
+
+static double ops_of(const struct vmb_role_result *rr)
+{
+	return rr->present && rr->secs > 0 ? (double)rr->ops / rr->secs : 0;
+}
+
+/* Whether c has a victims-alone result of sc at threads. */
+static bool has_alone(const struct ab_cfg *c, const char *sc, int threads)
+{
+	size_t k;
+
+	for (k = 0; k < c->l.n; k++)
+		if (c->l.res[k].alone && ok_at(&c->l.res[k], sc, threads))
+			return true;
+	return false;
+}
+
+/* What part of a claim a value is. */
+enum part { P_WRITER, P_BYSTANDER, P_RATIO, P_FIGURE };
+
+/*
+ * The per-repeat values of part of cl in c at threads: a writer's
+ * slowdown (its baseline ops/s over its ops/s during the injection), a
+ * bystander p99's (during over baseline), a COMPACT ratio of the same
+ * repeat index, or a figure. Returns how many.
+ */
+static int values_of(const struct vmb_claim *cl, enum part part,
+		     const struct ab_cfg *c, int threads, double *x)
+{
+	const char *sc = cl->scenarios[part == P_RATIO ? cl->num : 0];
+	/* A figure from the victims-alone runs when there are any. */
+	bool alone = part == P_FIGURE && has_alone(c, sc, threads);
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < c->l.n && n < MAX_REP; k++) {
+		const struct vmb_result *r = &c->l.res[k], *o;
+		const struct vmb_role_result *in, *base;
+		struct vmb_stat a, b;
+		double v;
+
+		if (!ok_at(r, sc, threads) || (alone && !r->alone))
+			continue;
+		switch (part) {
+		case P_WRITER:
+			in = &r->roles[VMB_ROLE_WRITER];
+			base = &r->roles[VMB_ROLE_WRITER_BASE];
+			if (!in->present || !base->present || ops_of(base) <= 0 ||
+			    (!in->ops && in->secs < AB_MIN_PHASE_S))
+				continue;
+			/*
+			 * A writer blocked for the whole phase did fewer than
+			 * one op: counted as one, a lower bound of its slowdown.
+			 */
+			x[n++] = ops_of(base) /
+				 (in->ops ? ops_of(in) : 1 / in->secs);
+			break;
+		case P_BYSTANDER:
+			in = &r->roles[VMB_ROLE_BYSTANDER];
+			base = &r->roles[VMB_ROLE_BYSTANDER_BASE];
+			if (!in->h.count || !base->h.count)
+				continue;
+			x[n++] = (double)vmb_hist_pct(&in->h, 99) /
+				 (double)vmb_hist_pct(&base->h, 99);
+			break;
+		case P_RATIO:
+			o = same_repeat(c, cl->scenarios[!cl->num], threads,
+					r->repeat);
+			if (!o)
+				continue;
+			a = ab_metric_of(r, "compact_ms");
+			b = ab_metric_of(o, "compact_ms");
+			if (!a.n || !b.n || b.mean <= 0)
+				continue;
+			x[n++] = a.mean / b.mean;
+			break;
+		default:
+			if (vmb_figure(r, cl->figure, &v))
+				x[n++] = v;
+			break;
+		}
+	}
+	return n;
+}
+
+static struct judged judged_of(const struct vmb_claim *cl, enum part part,
+			       const struct ab_cfg *c, int threads)
+{
+	static double x[MAX_REP];
+
+	return judge(x, values_of(cl, part, c, threads, x),
+		     expect_for(cl, c));
+}
+
+/* Figure fig of cl's scenario in c at threads, unjudged. */
+static struct judged judged_fig(const struct vmb_claim *cl,
+				enum vmb_fault_figure fig,
+				const struct ab_cfg *c, int threads)
+{
+	struct vmb_claim other = *cl;
+	static double x[MAX_REP];
+
+	other.figure = fig;
+	return judge(x, values_of(&other, P_FIGURE, c, threads, x), NULL);
+}
+
+/* "within 1.5x of baseline with the VMA lock (6.12), ..." */
+static void expected(FILE *f, const struct vmb_claim *cl,
+		     const struct ab_cfg *c, int nc, const char *unit)
 {
 	char on[160];
 	int i;
@@ -131,312 +347,217 @@ static void stall_expected(FILE *f, const struct vmb_claim *cl,
 	for (i = 0; i < cl->nexpect; i++) {
 		const struct vmb_expect *e = &cl->expect[i];
 
-		if (e->dir == VMB_AT_LEAST)
-			fprintf(f, "%s %gx or more worse", i ? "," : "",
-				e->threshold);
-		else
-			fprintf(f, "%s within %gx of baseline", i ? "," : "",
-				e->threshold);
-		fprintf(f, " %s (%s)", vmb_cfgs_name(e->cfgs),
-			labels_for(e, c, nc, on, sizeof(on)));
+		fprintf(f, "%s %s %g%s %s", i ? "," : "",
+			vmb_direction_op(e->dir), e->threshold, unit,
+			vmb_cfgs_name(e->cfgs));
+		if (e->cfgs != VMB_CFG_ANY)
+			fprintf(f, " (%s)",
+				ab_labels_of(c, nc, e->cfgs == VMB_CFG_WITH_LOCK,
+					     on, sizeof(on)));
 	}
+	if (cl->says)
+		fprintf(f, " (the seed: %s)", cl->says);
 	fputc('.', f);
 }
 
-/* A role during the injection, and the same role in its baseline. */
-struct during {
-	struct vmb_stat in, base;
-};
-
-static struct during writer_ops(const struct ab_cfg *c, const char *sc, int t)
+/* "- **seed 001** `seed001-shmem`, TITLE (`SC`, 1 victim thread)" */
+static void line_head(FILE *f, const struct vmb_claim *cl, int threads,
+		      const char *who)
 {
-	return (struct during){
-		ab_get(c, sc, t, VMB_ROLE_WRITER, K_OPS),
-		ab_get(c, sc, t, VMB_ROLE_WRITER_BASE, K_OPS),
-	};
-}
+	char thr[32];
+	int k;
 
-static struct during bystander_p99(const struct ab_cfg *c, const char *sc,
-				   int t)
-{
-	return (struct during){
-		ab_get(c, sc, t, VMB_ROLE_BYSTANDER, K_P99),
-		ab_get(c, sc, t, VMB_ROLE_BYSTANDER_BASE, K_P99),
-	};
+	fprintf(f, "- **%s%s** `%s`, %s (", cl->seed ? "seed " : "",
+		cl->seed ? cl->seed : "bench", cl->id, cl->title);
+	for (k = 0; k < 2 && cl->scenarios[k]; k++)
+		fprintf(f, "%s`%s`", k ? ", " : "", cl->scenarios[k]);
+	if (threads)
+		fprintf(f, ", %s", threads_word(threads, who, thr, sizeof(thr)));
+	fputc(')', f);
 }
 
 /*
  * Seed 001 (and the d065bd810b6d measurement): while one fault sleeps on a
  * held folio or slow swap I/O holding its lock, does an mmap()/munmap()
  * writer keep going, and do faults elsewhere? Each side is compared with
- * its own no-injection baseline of the same run.
+ * its own no-injection baseline of the same repeat.
  */
-static void stall_line(FILE *f, const struct vmb_claim *cl,
-		       const struct ab_cfg *c, int nc)
+static enum vmb_verdict stall_line(FILE *f, const struct vmb_claim *cl,
+				   const struct ab_cfg *c, int nc, int t)
 {
 	const char *sc = cl->scenarios[0];
-	char a[32], b[32], r[32], why[320], thr[32];
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
+	struct verdict v = { .v = VMB_CANNOT_JUDGE };
+	char a[96], h[32], why[320];
+	int i;
 
-	nt = claim_threads(cl, c, nc, t);
-	for (j = 0; j < nt; j++) {
-		struct verdict v = { .len = 0 };
-		struct vmb_stat w0 = ab_get(&c[0], sc, t[j], VMB_ROLE_WRITER, K_OPS);
+	line_head(f, cl, t, "victim");
+	fprintf(f, ", during a %s hold: writer slowdown (baseline ops/s over ops/s)",
+		ab_fmt_hold(h, sizeof(h), ab_hold_of(c, nc, sc)));
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, P_WRITER, &c[i], t);
+		struct vmb_stat w = ab_get(&c[i], sc, t, VMB_ROLE_WRITER, K_OPS);
+		struct vmb_stat wb = ab_get(&c[i], sc, t, VMB_ROLE_WRITER_BASE,
+					    K_OPS);
 
-		fprintf(f, "- **seed %s**, %s (`%s`, %s), during a %s hold: writer ops/s",
-			cl->seed, cl->title, sc,
-			threads_word(t[j], "victim", thr, sizeof(thr)),
-			ab_fmt_hold(a, sizeof(a), ab_hold_of(c, nc, sc)));
-		for (i = 0; i < nc; i++) {
-			struct during d = writer_ops(&c[i], sc, t[j]);
-			struct vmb_stat w = d.in, wb = d.base;
-			double x = w.mean > 0 ? wb.mean / w.mean : INFINITY;
-
-			if (!w.n || !wb.n) {
-				fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
-					ab_why_or(&c[i], sc, t[j], why,
-						  sizeof(why), "no writer"));
-				continue;
-			}
-			fprintf(f, "%s %s: %.0f (baseline %.0f, slowdown %.3gx)",
-				i ? "," : "", c[i].label, w.mean, wb.mean, x);
-			stall_check(&v, c[i].label, "writer", x,
-				    expect_for(cl, &c[i]));
-			v.judged |= expect_for(cl, &c[i]) != NULL;
+		if (!j.s.n) {
+			fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+				ab_why_or(&c[i], sc, t, why, sizeof(why),
+					  "no writer"));
+			continue;
 		}
-		for (i = 1; i < nc && w0.n; i++) {
-			struct vmb_stat w = ab_get(&c[i], sc, t[j], VMB_ROLE_WRITER, K_OPS);
-
-			if (w.n)
-				fprintf(f, "; %s / %s = %s", c[i].label, c[0].label,
-					ab_fmt_ratio(r, sizeof(r), &w0, &w));
-		}
-		fputs(". Bystander p99", f);
-		for (i = 0; i < nc; i++) {
-			struct during d = bystander_p99(&c[i], sc, t[j]);
-			struct vmb_stat by = d.in, bb = d.base;
-			double x;
-
-			if (!by.n || !bb.n || bb.mean <= 0) {
-				fprintf(f, "%s %s: -", i ? "," : "", c[i].label);
-				continue;
-			}
-			x = by.mean / bb.mean;
-			fprintf(f, "%s %s: %s (baseline %s, slowdown %.3gx)",
-				i ? "," : "", c[i].label,
-				vmb_fmt_ns(a, sizeof(a), by.mean),
-				vmb_fmt_ns(b, sizeof(b), bb.mean), x);
-			stall_check(&v, c[i].label, "bystander p99", x,
-				    expect_for(cl, &c[i]));
-		}
-		fputc('.', f);
-		stall_expected(f, cl, c, nc);
-		verdict_end(f, &v);
+		fprintf(f, "%s %s: %s (%.0f ops/s, baseline %.0f)", i ? "," : "",
+			c[i].label, fmt_judged(a, sizeof(a), &j, "x"), w.mean,
+			wb.mean);
+		judge_into(&v, c[i].label, "writer slowdown", &j,
+			   expect_for(cl, &c[i]), "x");
 	}
+	fputs(". Bystander p99 slowdown", f);
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, P_BYSTANDER, &c[i], t);
+
+		if (!j.s.n) {
+			fprintf(f, "%s %s: -", i ? "," : "", c[i].label);
+			continue;
+		}
+		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+			fmt_judged(a, sizeof(a), &j, "x"));
+		judge_into(&v, c[i].label, "bystander p99 slowdown", &j,
+			   expect_for(cl, &c[i]), "x");
+	}
+	fputc('.', f);
+	expected(f, cl, c, nc, "x");
+	return verdict_end(f, &v,
+			   "no configuration with a known VMA-lock state has this data");
 }
 
 /*
  * The control for seed 001: baseline-anon injects nothing, so its
  * slowdowns against the baselines are what CPU sharing alone costs (the
- * victims run during the measured phase, not in its baseline).
+ * victims run during the measured phase, not in its baseline), plus, in
+ * a forced configuration, what the force path itself costs.
  */
 static void control_line(FILE *f, const struct vmb_claim *cl,
-			 const struct ab_cfg *c, int nc)
+			 const struct ab_cfg *c, int nc, int t)
 {
-	const char *sc = cl->scenarios[0];
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
-	char thr[32];
+	char a[96];
+	int i, shown = 0;
 
-	nt = claim_threads(cl, c, nc, t);
-	if (!nt)
-		return;
-	fprintf(f, "- **control** (`%s`, %s):", sc, cl->title);
-	for (j = 0; j < nt; j++) {
-		fprintf(f, "%s %s: writer slowdown", j ? ";" : "",
-			threads_word(t[j], "victim", thr, sizeof(thr)));
-		for (i = 0; i < nc; i++) {
-			struct during d = writer_ops(&c[i], sc, t[j]);
+	line_head(f, cl, t, "victim");
+	fputs(": writer slowdown", f);
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, P_WRITER, &c[i], t);
 
-			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (d.in.n && d.base.n)
-				fprintf(f, "%.3gx", d.base.mean / d.in.mean);
-			else
-				fputs("-", f);
-		}
-		fputs(", bystander p99 slowdown", f);
-		for (i = 0; i < nc; i++) {
-			struct during d = bystander_p99(&c[i], sc, t[j]);
-
-			fprintf(f, "%s %s: ", i ? "," : "", c[i].label);
-			if (d.in.n && d.base.n && d.base.mean > 0)
-				fprintf(f, "%.3gx", d.in.mean / d.base.mean);
-			else
-				fputs("-", f);
-		}
+		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+			j.s.n ? fmt_judged(a, sizeof(a), &j, "x") : "-");
 	}
-	fputs(".\n", f);
+	fputs(", bystander p99 slowdown", f);
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, P_BYSTANDER, &c[i], t);
+
+		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+			j.s.n ? fmt_judged(a, sizeof(a), &j, "x") : "-");
+	}
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_fig(cl, VMB_FIG_mmap_lock_wait_ns_per_write,
+					     &c[i], t);
+		struct judged r = judged_fig(cl, VMB_FIG_mmap_lock_read_in_fault_per_fault,
+					     &c[i], t);
+
+		if (!j.s.n || !r.s.n)
+			continue;
+		fprintf(f, "%s %s: %s", shown++ ? "," : "; mmap_lock reads per fault and wait per write acquisition",
+			c[i].label, fmt_judged(a, sizeof(a), &r, ""));
+		fprintf(f, ", %s", fmt_judged(a, sizeof(a), &j, " ns"));
+	}
+	fputs(". Shown, not judged: each configuration's baseline runs in its own mode (a forced run is forced from its baseline on), so a slowdown here is what the victims' faults cost the others in that mode. A forced column is 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
 }
 
 /* Seed 002: compaction completion, one way of installing over the other. */
-static void compact_line(FILE *f, const struct vmb_claim *cl,
-			 const struct ab_cfg *c, int nc)
+static enum vmb_verdict compact_line(FILE *f, const struct vmb_claim *cl,
+				     const struct ab_cfg *c, int nc, int t)
 {
 	const char *num_sc = cl->scenarios[cl->num];
 	const char *den_sc = cl->scenarios[!cl->num];
-	/* The second's reason when it did not run, else the first's. */
-	const char *first = cl->scenarios[0], *second = cl->scenarios[1];
-	char a[32], b[32], why[320], thr[32];
-	int t[VMB_MAX_THREADS_LIST], nt, i, j;
+	struct verdict v = { .v = VMB_CANNOT_JUDGE };
+	char a[96], b[32], d[32], why[320];
+	int i, shown = 0;
 
-	nt = claim_threads(cl, c, nc, t);
-	for (j = 0; j < nt; j++) {
-		struct verdict v = { .len = 0 };
-		int shown = 0;
-
-		fprintf(f, "- **seed %s**, %s (%s): %s completion / %s completion",
-			cl->seed, cl->title,
-			threads_word(t[j], "mutator", thr, sizeof(thr)),
-			cl->what[cl->num], cl->what[!cl->num]);
-		for (i = 0; i < nc; i++) {
-			struct vmb_stat num = ab_get_metric(&c[i], num_sc, t[j],
-							    "compact_ms");
-			struct vmb_stat den = ab_get_metric(&c[i], den_sc, t[j],
-							    "compact_ms");
-			struct vmb_stat s2 = cl->num ? num : den;
-			const struct vmb_expect *e = expect_for(cl, &c[i]);
-			const char *sc = s2.n ? first : second;
-			double x, p;
-
-			if (!num.n || !den.n || den.mean <= 0) {
-				/* Left out of a configuration's run: nothing to say. */
-				if (!strcmp(ab_why_or(&c[i], sc, t[j], why,
-						      sizeof(why), ""), "not run"))
-					continue;
-				fprintf(f, "%s %s: %s", shown++ ? "," : "", c[i].label,
-					ab_why_or(&c[i], sc, t[j], why,
-						  sizeof(why), "no compact_ms"));
-				continue;
-			}
-			x = num.mean / den.mean;
-			p = vmb_welch_p(&num, &den);
-			fprintf(f, "%s %s: %.3g%s (%s / %s)", shown++ ? "," : "",
-				c[i].label, x, p < 0 ? "?" : p < 0.05 ? "*" : "",
-				vmb_fmt_ns(a, sizeof(a), num.mean * 1e6),
-				vmb_fmt_ns(b, sizeof(b), den.mean * 1e6));
-			v.judged = 1;
-			if (!e || vmb_expect_met(e, x))
-				continue;
-			if (e->dir == VMB_BELOW)
-				miss(&v, "%s %.3g: %s ahead (expected %s ahead, < %g)",
-				     c[i].label, x, cl->what[!cl->num],
-				     cl->what[cl->num], e->threshold);
-			else
-				miss(&v, "%s %.3g (expected %s %g)", c[i].label, x,
-				     vmb_direction_op(e->dir), e->threshold);
-		}
-		fprintf(f, ". Expected: %s %g (the seed: %s).",
-			vmb_direction_op(cl->expect[0].dir),
-			cl->expect[0].threshold, cl->says);
-		verdict_end(f, &v);
-	}
-}
-
-/*
- * Seed 000: faults that took the per-VMA lock first (vma_locked_done +
- * vma_lock_retry over faults), over every scenario with counters, summed
- * over repeats and thread counts.
- */
-static void hit_line(FILE *f, const struct vmb_claim *cl,
-		     const struct ab_cfg *c, int nc)
-{
-	struct verdict v = { .len = 0 };
-	char on[160];
-	int i;
-
-	fprintf(f, "- **%s** (%s):", cl->title, cl->measure);
+	line_head(f, cl, t, "mutator");
+	fprintf(f, ": %s completion / %s completion", cl->what[cl->num],
+		cl->what[!cl->num]);
 	for (i = 0; i < nc; i++) {
-		const struct vmb_expect *e = expect_for(cl, &c[i]);
-		const char *min_sc = NULL, *max_sc = NULL;
-		double min = INFINITY, max = -1, h;
-		uint64_t sum[VMB_C_NR];
-		size_t k, m;
-		int n = 0, ci;
+		struct judged j = judged_of(cl, P_RATIO, &c[i], t);
+		struct vmb_stat num = ab_get_metric(&c[i], num_sc, t, "compact_ms");
+		struct vmb_stat den = ab_get_metric(&c[i], den_sc, t, "compact_ms");
+		const char *sc = ab_why_not(&c[i], den_sc, t, why, sizeof(why)) ?
+				 den_sc : num_sc;
 
-		for (k = 0; k < c[i].l.n; k++) {
-			const struct vmb_result *r = &c[i].l.res[k];
-			bool seen = false;
-
-			if (r->status != VMB_OK || !r->have_counters)
+		if (!j.s.n) {
+			/* Left out of a configuration's run: nothing to say. */
+			if (!strcmp(ab_why_or(&c[i], sc, t, why, sizeof(why), ""),
+				    "not run"))
 				continue;
-			for (m = 0; m < k && !seen; m++)
-				seen = c[i].l.res[m].status == VMB_OK &&
-				       c[i].l.res[m].have_counters &&
-				       !strcmp(c[i].l.res[m].scenario, r->scenario);
-			if (seen)
-				continue;
-			memset(sum, 0, sizeof(sum));
-			for (m = k; m < c[i].l.n; m++)
-				if (c[i].l.res[m].status == VMB_OK &&
-				    c[i].l.res[m].have_counters &&
-				    !strcmp(c[i].l.res[m].scenario, r->scenario))
-					for (ci = 0; ci < VMB_C_NR; ci++)
-						sum[ci] += c[i].l.res[m].counters[ci];
-			if (!sum[VMB_C_faults])
-				continue;
-			h = ab_hit_pct(sum);
-			n++;
-			if (h < min) {
-				min = h;
-				min_sc = r->scenario;
-			}
-			if (h > max) {
-				max = h;
-				max_sc = r->scenario;
-			}
-		}
-		if (!n) {
-			fprintf(f, "%s %s: no counters", i ? "," : "", c[i].label);
+			fprintf(f, "%s %s: %s", shown++ ? "," : "", c[i].label,
+				ab_why_or(&c[i], sc, t, why, sizeof(why),
+					  "no compact_ms"));
 			continue;
 		}
-		if (max - min < 0.05)
-			fprintf(f, "%s %s: %.1f%% in all %d scenarios", i ? "," : "",
-				c[i].label, min, n);
-		else
-			fprintf(f, "%s %s: %.1f%% (%s) to %.1f%% (%s) in %d scenarios",
-				i ? "," : "", c[i].label, min, min_sc, max, max_sc,
-				n);
-		v.judged |= c[i].vma != VMA_UNKNOWN;
-		/* Every scenario: the lowest against a floor, else the highest. */
-		if (!e)
-			continue;
-		if (e->dir == VMB_AT_LEAST && !vmb_expect_met(e, min))
-			miss(&v, "%s %.1f%% in %s (expected >= %g%%)",
-			     c[i].label, min, min_sc, e->threshold);
-		if (e->dir != VMB_AT_LEAST &&
-		    !(vmb_expect_met(e, max) && vmb_expect_met(e, min)))
-			miss(&v, "%s %.1f%% in %s (expected %s%g%%)", c[i].label,
-			     max, max_sc,
-			     e->dir == VMB_EXACTLY ? "" : vmb_direction_op(e->dir),
-			     e->threshold);
-	}
-	fputs(". Expected:", f);
-	for (i = 0; i < cl->nexpect; i++) {
-		const struct vmb_expect *e = &cl->expect[i];
-
-		fprintf(f, "%s %s%s%g%% %s (%s)", i ? "," : "",
-			e->dir == VMB_EXACTLY ? "" : vmb_direction_op(e->dir),
-			e->dir == VMB_EXACTLY ? "" : " ",
-			e->threshold, e->cfgs == VMB_CFG_WITH_LOCK ?
-			"in every scenario with the VMA lock" : "without",
-			labels_for(e, c, nc, on, sizeof(on)));
+		fprintf(f, "%s %s: %s (%s / %s)", shown++ ? "," : "", c[i].label,
+			fmt_judged(a, sizeof(a), &j, ""),
+			vmb_fmt_ns(b, sizeof(b), num.mean * 1e6),
+			vmb_fmt_ns(d, sizeof(d), den.mean * 1e6));
+		judge_into(&v, c[i].label, "", &j, expect_for(cl, &c[i]), "");
 	}
 	fputc('.', f);
-	verdict_end(f, &v);
+	expected(f, cl, c, nc, "");
+	return verdict_end(f, &v, "no configuration ran both scenarios");
+}
+
+/* Why a configuration that ran the scenario has no value of fig. */
+static const char *figure_missing(enum vmb_fault_figure fig)
+{
+	if (fig >= VMB_FIG_mmap_lock_per_fault)
+		return "no mmap_lock figures (this module has no target/mmap_lock)";
+	return "no fault counters (no module, or no faults counted)";
+}
+
+/* Seed 000 and the like: a figure of how the scenario's faults finished. */
+static enum vmb_verdict figure_line(FILE *f, const struct vmb_claim *cl,
+				    const struct ab_cfg *c, int nc, int t)
+{
+	const char *sc = cl->scenarios[0];
+	const char *unit = vmb_figure_units[cl->figure];
+	struct verdict v = { .v = VMB_CANNOT_JUDGE };
+	char a[96], why[320];
+	int i, ran = 0;
+
+	line_head(f, cl, t, "victim");
+	fprintf(f, ": %s (`%s`)", cl->measure, vmb_figure_names[cl->figure]);
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, P_FIGURE, &c[i], t);
+		const char *w = ab_why_not(&c[i], sc, t, why, sizeof(why));
+
+		ran += !w;
+		if (!j.s.n) {
+			fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+				w ? w : figure_missing(cl->figure));
+			continue;
+		}
+		fprintf(f, "%s %s: %s%s", i ? "," : "", c[i].label,
+			fmt_judged(a, sizeof(a), &j, unit),
+			has_alone(&c[i], sc, t) ? " (victims alone)" :
+			c[i].l.alone ? "" : " (with bystanders and writer)");
+		judge_into(&v, c[i].label, "", &j, expect_for(cl, &c[i]), unit);
+	}
+	fputc('.', f);
+	expected(f, cl, c, nc, unit);
+	return verdict_end(f, &v, ran ? figure_missing(cl->figure) :
+			   "the scenario ran in no configuration");
 }
 
 /* The A/B's own wall time against its budget: only when it was given. */
-static void wall_line(FILE *f, const struct vmb_claim *cl,
-		      const struct ab_cfg *c, int nc, double wall_s)
+static void wall_line(FILE *f, const struct vmb_claim *cl, int nc,
+		      double wall_s)
 {
 	const struct vmb_expect *e = &cl->expect[0];
 
@@ -448,34 +569,153 @@ static void wall_line(FILE *f, const struct vmb_claim *cl,
 		vmb_expect_met(e, wall_s) ? "Met" : "Not met");
 }
 
-void ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s)
+/* A scenario of cl that this tool does not have, or NULL. */
+static const char *unknown_scenario(const struct vmb_claim *cl)
 {
-	const struct vmb_claim *cl;
-	size_t i;
+	int k, variant;
 
-	fputs("## Summary\n\n", f);
-	for (i = 0; i < vmb_nclaims; i++) {
-		cl = &vmb_claims[i];
+	for (k = 0; k < 2 && cl->scenarios[k]; k++)
+		if (!vmb_find_scenario(cl->scenarios[k], &variant))
+			return cl->scenarios[k];
+	return NULL;
+}
+
+/*
+ * A figure claim's thread counts: those with victims-alone runs when any
+ * configuration has some, so that no line falls back to the runs with
+ * bystanders where the alone runs did not go (other thread counts).
+ */
+static int alone_threads(const struct vmb_claim *cl, const struct ab_cfg *c,
+			 int nc, int *t, int nt)
+{
+	int i, j, n = 0;
+
+	for (j = 0; j < nt; j++) {
+		bool alone = false;
+
+		for (i = 0; i < nc && !alone; i++)
+			alone = has_alone(&c[i], cl->scenarios[0], t[j]);
+		if (alone)
+			t[n++] = t[j];
+	}
+	return n ? n : nt;
+}
+
+/* Every line of a claim: one per thread count, or one saying why none. */
+static void claim_lines(FILE *f, const struct vmb_claim *cl,
+			const struct ab_cfg *c, int nc, struct tally *all)
+{
+	int t[VMB_MAX_THREADS_LIST], nt, j;
+	const char *unknown = unknown_scenario(cl);
+	char why[320];
+	enum vmb_verdict v;
+
+	nt = unknown ? 0 : claim_threads(cl, c, nc, t);
+	if (cl->metric == VMB_M_FIGURE)
+		nt = alone_threads(cl, c, nc, t, nt);
+	if (!nt) {
+		line_head(f, cl, 0, "victim");
+		if (unknown)
+			fprintf(f, ": **Cannot be judged here**: no scenario `%s` in this tool.\n",
+				unknown);
+		else
+			fprintf(f, ": **Cannot be judged here**: ran in no configuration (%s: %s).\n",
+				nc ? c[0].label : "no files",
+				nc ? ab_why_or(&c[0], cl->scenarios[0], 1, why,
+					       sizeof(why), "no result") : "-");
+		if (cl->role != VMB_CONTROL)
+			record(cl, 0, VMB_CANNOT_JUDGE, all);
+		return;
+	}
+	for (j = 0; j < nt; j++) {
+		if (cl->role == VMB_CONTROL) {
+			control_line(f, cl, c, nc, t[j]);
+			continue;
+		}
 		switch (cl->metric) {
 		case VMB_M_STALL:
-			if (cl->role == VMB_CONTROL)
-				control_line(f, cl, c, nc);
-			else
-				stall_line(f, cl, c, nc);
+			v = stall_line(f, cl, c, nc, t[j]);
 			break;
 		case VMB_M_COMPACT:
-			compact_line(f, cl, c, nc);
+			v = compact_line(f, cl, c, nc, t[j]);
 			break;
-		case VMB_M_VMA_HIT:
-			hit_line(f, cl, c, nc);
-			break;
-		case VMB_M_WALL:
-			wall_line(f, cl, c, nc, wall_s);
+		default:
+			v = figure_line(f, cl, c, nc, t[j]);
 			break;
 		}
+		record(cl, t[j], v, all);
 	}
-	fputs("\nRatios are to the first configuration; `*`: Welch's t-test over the repeats, p < 0.05; `?`: fewer than 2 repeats on a side. Scenarios: `vmalock-bench list`; metrics: vmalock-bench(8).\n\n",
+}
+
+/* A line per seed: how its claims' lines came out, or why there are none. */
+static void seed_lines(FILE *f)
+{
+	size_t i, k;
+	int total, v;
+
+	fputs("## Seeds\n\n", f);
+	for (i = 0; i < vmb_nseeds; i++) {
+		const struct tally *t = &seed_tally[i];
+
+		for (total = 0, v = 0; v < VMB_VERDICT_NR; v++)
+			total += t->n[v];
+		fprintf(f, "- **Seed %s**, %s: ", vmb_seeds[i].seed,
+			vmb_seeds[i].title);
+		if (!total || t->n[VMB_CANNOT_JUDGE] == total) {
+			bool rows = false;
+
+			for (k = 0; k < vmb_nclaims && !rows; k++)
+				rows = vmb_claims[k].seed &&
+				       !strcmp(vmb_claims[k].seed, vmb_seeds[i].seed) &&
+				       !unknown_scenario(&vmb_claims[k]);
+			fprintf(f, "**Cannot be judged here**: %s (it needs %s).\n",
+				rows ? "no configuration ran its scenarios" :
+				       "no scenario", vmb_seeds[i].needs);
+			continue;
+		}
+		for (v = 0, k = 0; v < VMB_VERDICT_NR; v++)
+			if (t->n[v])
+				fprintf(f, "%s%s %d", k++ ? ", " : "",
+					vmb_verdict_names[v], t->n[v]);
+		fprintf(f, " (of %d line%s below).\n", total,
+			total == 1 ? "" : "s");
+	}
+	fputc('\n', f);
+}
+
+int ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s,
+	       FILE *tsv)
+{
+	struct tally all = { .tsv = tsv };
+	char *body = NULL;
+	size_t i, len = 0;
+	FILE *m;
+
+	seed_tally = calloc(vmb_nseeds, sizeof(*seed_tally));
+	m = open_memstream(&body, &len);
+	if (!seed_tally || !m) {
+		free(seed_tally);
+		if (m)
+			fclose(m);
+		free(body);
+		return -ENOMEM;
+	}
+	for (i = 0; i < vmb_nclaims; i++) {
+		if (vmb_claims[i].metric == VMB_M_WALL)
+			wall_line(m, &vmb_claims[i], nc, wall_s);
+		else
+			claim_lines(m, &vmb_claims[i], c, nc, &all);
+	}
+	fclose(m);
+	seed_lines(f);
+	fputs("## Summary\n\n", f);
+	fputs(body ? body : "", f);
+	fputs("\nEach value is the mean over the repeats with its 95% t-interval in brackets; a slowdown is taken against the same repeat's baseline, a ratio between the same repeat index of its two scenarios. An interval that straddles its threshold reads **Not significant**; one repeat gives no interval. Ratios in the tables are to the first configuration; `*`: Welch's t-test over the repeats, p < 0.05; `?`: fewer than 2 repeats on a side. Scenarios: `vmalock-bench list`; metrics: vmalock-bench(8).\n\n",
 	      f);
+	free(body);
+	free(seed_tally);
+	seed_tally = NULL;
+	return 0;
 }
 
 static const char *const role_names[] = {
@@ -483,18 +723,27 @@ static const char *const role_names[] = {
 	[VMB_BUDGET] = "budget",
 };
 
-/* The unit of a metric's value, after its threshold. */
-static const char *const units[] = {
-	[VMB_M_STALL] = "x", [VMB_M_COMPACT] = "", [VMB_M_VMA_HIT] = "%",
-	[VMB_M_WALL] = " s",
-};
+/* The unit of a claim's value, after its threshold. */
+static const char *unit_of(const struct vmb_claim *cl)
+{
+	switch (cl->metric) {
+	case VMB_M_STALL:
+		return "x";
+	case VMB_M_FIGURE:
+		return vmb_figure_units[cl->figure];
+	case VMB_M_WALL:
+		return " s";
+	default:
+		return "";
+	}
+}
 
 void ab_claims_table(FILE *f, double wall_s)
 {
 	size_t i;
 	int k;
 
-	fputs("## Claims\n\nWhat each summary line checks, and why (`user/report/claims.c`).\n\n| claim | seed | scenarios | role | metric | expected | why |\n|---|---|---|---|---|---|---|\n",
+	fputs("## Claims\n\nWhat each summary line checks, and why (`user/report/claims.c`).\n\n| claim | seed | scenarios | role | metric | configurations: expected | why |\n|---|---|---|---|---|---|---|\n",
 	      f);
 	for (i = 0; i < vmb_nclaims; i++) {
 		const struct vmb_claim *cl = &vmb_claims[i];
@@ -504,8 +753,7 @@ void ab_claims_table(FILE *f, double wall_s)
 			continue;
 		fprintf(f, "| %s | %s | ", cl->id, cl->seed ? cl->seed : "-");
 		if (!cl->scenarios[0])
-			fputs(cl->metric == VMB_M_VMA_HIT ?
-			      "every scenario with counters" : "-", f);
+			fputs("-", f);
 		for (k = 0; k < 2 && cl->scenarios[k]; k++)
 			fprintf(f, "%s`%s`", k ? ", " : "", cl->scenarios[k]);
 		fprintf(f, " | %s | ", role_names[cl->role]);
@@ -517,7 +765,7 @@ void ab_claims_table(FILE *f, double wall_s)
 			fprintf(f, "%s%s: %s %g%s", k ? "; " : "",
 				vmb_cfgs_name(cl->expect[k].cfgs),
 				vmb_direction_op(cl->expect[k].dir),
-				cl->expect[k].threshold, units[cl->metric]);
+				cl->expect[k].threshold, unit_of(cl));
 		fputs(" | ", f);
 		ab_md_cell(f, cl->why);
 		fputs(" |\n", f);

@@ -429,14 +429,16 @@ static int run_injected(struct vmb_run *r)
 {
 	const struct vmb_scen_ops *ops = r->sc->ops;
 	uint64_t before[VMB_C_NR], after[VMB_C_NR], t0;
+	uint64_t ml0[VMB_ML_NR], ml1[VMB_ML_NR];
 	struct vmb_result *res = r->res;
-	bool counters;
+	bool counters, ml;
 	int ret, ret2, i;
 
 	ret = ops->arm ? ops->arm(r) : 0;
 	if (ret)
 		return ret;
 	counters = !vmb_module_read_counters(r->mod, before);
+	ml = !vmb_module_read_mmap_lock(r->mod, ml0);
 	t0 = vmb_now_ns();
 	ret = phase_injected(r);
 	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
@@ -444,6 +446,11 @@ static int run_injected(struct vmb_run *r)
 		res->have_counters = true;
 		for (i = 0; i < VMB_C_NR; i++)
 			res->counters[i] = after[i] - before[i];
+	}
+	if (ml && !vmb_module_read_mmap_lock(r->mod, ml1)) {
+		res->have_mmap_lock = true;
+		for (i = 0; i < VMB_ML_NR; i++)
+			res->mmap_lock[i] = ml1[i] - ml0[i];
 	}
 	ret2 = ops->disarm ? ops->disarm(r) : 0;
 	return ret ? ret : ret2;
@@ -459,14 +466,20 @@ static int run_phases(struct vmb_run *r)
 	if (ret)
 		return ret;
 	r->res->iterations = r->iterations;
-	ret = phase_baseline(r);
-	if (ret || atomic_load(&vmb_interrupted))
-		return ret;
+	/*
+	 * Forced from the baseline on, so that a forced run's writer and
+	 * bystanders are held against a baseline under mmap_lock too, as
+	 * 6.1's are: forced only for the injected phase, the control
+	 * compared a VMA-lock baseline with a forced phase (issue 13).
+	 */
 	if (r->o->force_mmap_lock) {
 		ret = vmb_knob_write(VMB_KNOB(target, force_mmap_lock), "1\n");
 		if (ret)
 			return ret;
 	}
+	ret = phase_baseline(r);
+	if (ret || atomic_load(&vmb_interrupted))
+		return ret;
 	return run_injected(r);
 }
 

@@ -44,6 +44,22 @@ static const char *fmt_pct(char *buf, size_t size,
 }
 
 /*
+ * How the faults finished: the share completed under the VMA lock (not
+ * counting those that fell back after a retry), and when the module has
+ * target/mmap_lock, its acquisitions and wait per fault.
+ */
+static void print_finish(FILE *f, const struct vmb_result *res)
+{
+	double v, w;
+
+	if (vmb_figure(res, VMB_FIG_completed_under_vma_lock_pct, &v))
+		fprintf(f, " under_vma_lock=%.1f%%", v);
+	if (vmb_figure(res, VMB_FIG_mmap_lock_per_fault, &v) &&
+	    vmb_figure(res, VMB_FIG_mmap_lock_wait_ns_per_fault, &w))
+		fprintf(f, " mmap_lock/fault=%.3g wait/fault=%.3gns", v, w);
+}
+
+/*
  * One line per scenario, thread count and repeat: victims' p50/p99/max,
  * bystanders' p99 during the injection and in the baseline, the
  * writer's ops/s during and before, then the key counters.
@@ -80,6 +96,7 @@ static void print_compact(FILE *f, const struct vmb_result *res, bool header)
 	if (!res->have_counters) {
 		fputs(" -", f);
 	} else {
+		print_finish(f, res);
 		for (k = 0; k < VMB_ARRAY_SIZE(key_counters); k++)
 			if (res->counters[key_counters[k]])
 				fprintf(f, " %s=%llu",
@@ -155,6 +172,15 @@ void vmb_print_result(FILE *f, const struct vmb_result *res, bool header,
 		i++;
 	}
 	fputs(i ? "\n" : " all zero\n", f);
+	fprintf(f, "%-30s          per fault:", "");
+	for (c = 0; c < VMB_FIG_NR; c++) {
+		double v;
+
+		if (vmb_figure(res, c, &v))
+			fprintf(f, " %s=%.4g", vmb_figure_names[c], v);
+	}
+	fputs(res->have_mmap_lock ? "\n" :
+	      " (no target/mmap_lock in this module: no mmap_lock figures)\n", f);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -201,6 +227,47 @@ static void json_role(FILE *f, const struct vmb_role_result *rr)
 		first = false;
 	}
 	fputs("]}", f);
+}
+
+/* ,"key":{"name":value,...}, or ,"key":null when the run has none. */
+static void json_u64s(FILE *f, const char *key, bool have,
+		      const char *const *names, const uint64_t *v, int n)
+{
+	int k;
+
+	fprintf(f, ",\"%s\":", key);
+	if (!have) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	for (k = 0; k < n; k++)
+		fprintf(f, "%s\"%s\":%llu", k ? "," : "", names[k],
+			(unsigned long long)v[k]);
+	fputc('}', f);
+}
+
+/*
+ * "mmap_lock": target/mmap_lock during the run, null without it; then
+ * "per_fault": how the faults finished (VMB_FAULT_FIGURES), each null
+ * when the run cannot give it.
+ */
+static void json_mmap_lock(FILE *f, const struct vmb_result *r)
+{
+	double v;
+	int k;
+
+	json_u64s(f, "mmap_lock", r->have_mmap_lock, vmb_mmap_lock_names,
+		  r->mmap_lock, VMB_ML_NR);
+	fputs(",\"per_fault\":{", f);
+	for (k = 0; k < VMB_FIG_NR; k++) {
+		fprintf(f, "%s\"%s\":", k ? "," : "", vmb_figure_names[k]);
+		if (vmb_figure(r, k, &v))
+			fprintf(f, "%.6g", v);
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
 }
 
 int vmb_write_json(const char *path, const struct vmb_opts *o,
@@ -283,17 +350,10 @@ int vmb_write_json(const char *path, const struct vmb_opts *o,
 			json_role(f, &r->roles[k]);
 			first = 0;
 		}
-		fputs("},\"counters\":", f);
-		if (r->have_counters) {
-			fputc('{', f);
-			for (k = 0; k < VMB_C_NR; k++)
-				fprintf(f, "%s\"%s\":%llu", k ? "," : "",
-					vmb_counter_names[k],
-					(unsigned long long)r->counters[k]);
-			fputc('}', f);
-		} else {
-			fputs("null", f);
-		}
+		fputc('}', f);
+		json_u64s(f, "counters", r->have_counters, vmb_counter_names,
+			  r->counters, VMB_C_NR);
+		json_mmap_lock(f, r);
 		fputs(",\"metrics\":{", f);
 		for (k = 0; k < r->nmetrics; k++)
 			fprintf(f, "%s\"%s\":%.9g", k ? "," : "",

@@ -16,8 +16,11 @@
  * lock and retries (filemap_fault(), VM_FAULT_RETRY), a shmem fault sleeps
  * in folio_lock() under its lock. folio-lock-file pauses a hold's length
  * between holds, for the retry to get through; folio-lock-retry does not
- * pause, so a retry can meet the next hold and the fault retries again
- * (seed 003: FAULT_FLAG_TRIED, retry_after_tried, attempts_3+).
+ * pause, so a retry can meet the next hold and the fault retries again:
+ * attempts_3 at most on 6.12, since the VMA-lock fallback sets
+ * FAULT_FLAG_TRIED only after VM_FAULT_MAJOR and the third call, with it,
+ * sleeps in __folio_lock(). Not seed 003: retry_after_tried and
+ * attempts_4plus cannot happen on a file fault.
  *
  * migration: the victim writes to its anonymous page while the injector
  * holds a migration entry in its pte (mode restore).

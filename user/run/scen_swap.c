@@ -84,8 +84,10 @@ static int swap_delays_off(void)
 
 static int pageout(char *p, size_t len, const char *what)
 {
-	if (madvise(p, len, MADV_PAGEOUT))
-		return vmb_fail(-errno, "%s: madvise(MADV_PAGEOUT)", what);
+	int ret = vmb_pageout(p, len);
+
+	if (ret)
+		return vmb_fail(ret, "%s: madvise(MADV_PAGEOUT)", what);
 	return 0;
 }
 

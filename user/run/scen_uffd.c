@@ -3,8 +3,11 @@
  * userfaultfd scenarios.
  *
  * uffd-missing: victims fault on a registered range; a handler thread
- * answers each fault --hold-us after it read it. On 6.6+ the victim waits
- * under the per-VMA lock; on 6.1 under mmap_lock, which the writer needs.
+ * answers each fault --hold-us after it read it. handle_userfault()
+ * releases the fault's lock (the VMA lock on 6.6+, mmap_lock before)
+ * before it sleeps and returns VM_FAULT_RETRY, so the wait stalls no
+ * writer on either kernel. What differs is the retry: on 6.1 both tries
+ * take mmap_lock, on 6.12 only the retry does (seed 000).
  *
  * uffd-move-vs-copy: the heap-compaction emulation of the UFFDIO_MOVE
  * series (seed 002). Live objects (every other 64-byte object) of two

@@ -621,6 +621,42 @@ TEST_F(acct, ioctl_after_segv)
 	munmap(dst, IOCTLS * psz);
 }
 
+/*
+ * The hooks outlive a cleared target by a second. force_mmap_lock set to
+ * 1 in that second, with no target (which only records the wish), must
+ * still force the faults of a target set before the hooks go.
+ */
+TEST(force_set_while_hooks_linger)
+{
+	size_t len = (size_t)NPAGES * page_size();
+	struct vmb_faults f;
+	void *mem;
+
+	if (vmb_loaded())
+		SKIP(return, "vmalock_bench is not loaded (modprobe vmalock_bench)");
+	if (vmb_has_feature("force_mmap_lock") != 1)
+		SKIP(return, "no force_mmap_lock in features");
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n"));
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, vmb_set_target(0));
+	/* Within the second the hooks stay: no sleep in between. */
+	ASSERT_EQ(0, vmb_write(VMB_KNOB(target, force_mmap_lock), "1\n"));
+	ASSERT_EQ(0, vmb_set_target(getpid()));
+	ASSERT_EQ(0, vmb_fault_anon(NPAGES, &mem));
+	ASSERT_EQ(0, vmb_read_faults(&f));
+	TH_LOG("faults %llu forced_miss %llu vma_locked_done %llu",
+	       (unsigned long long)C(&f, faults),
+	       (unsigned long long)C(&f, forced_miss),
+	       (unsigned long long)C(&f, vma_locked_done));
+	EXPECT_GE(C(&f, forced_miss), NPAGES);
+	EXPECT_EQ(0UL, C(&f, vma_locked_done));
+	EXPECT_GE(C(&f, faults), NPAGES);
+	ASSERT_EQ(0, vmb_munmap_elsewhere(mem, len, 10000))
+		TH_LOG("munmap from another thread did not return: VMA lock leaked?");
+	vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n");
+	vmb_set_target(0);
+}
+
 FIXTURE(errors) {
 	int accounting;
 };

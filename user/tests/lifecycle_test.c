@@ -10,7 +10,8 @@
  * replaced in target/pid mid-hold, and the module is removed mid-hold.
  * The swap device gets a swapoff while delayed I/O is in flight and the
  * process doing the I/O is SIGKILLed; the file disk, a SIGKILL of a
- * target waiting on delayed reads, then an unmount.
+ * target waiting on delayed reads, then an unmount. And rmmod, 20
+ * times, while a target faults in a loop through every hook.
  *
  * The target is a child sharing the range with the test process (the
  * same MAP_SHARED memfd or ramfs file, or for anon the pages fork left
@@ -1495,6 +1496,84 @@ static void log_totals(struct __test_metadata *_metadata)
 	fclose(f);
 	TH_LOG("this run: %u tests, lifecycle cases run %u, bytes verified %llu (%s)",
 	       tests, tc, tb, COUNT_FILE);
+}
+
+/*
+ * rmmod while the target faults in a loop: every hook (the fault
+ * tracepoint, the handle_mm_fault() redirect with calls in flight, the
+ * mmap_lock probes, the force_mmap_lock kretprobe every other round) is
+ * torn down under load. rmmod must succeed and return, the target must
+ * live on (it faulted through module text), and vm-run fails the run on
+ * any oops, warning or hung task in the kernel log.
+ */
+#define RMMOD_ROUNDS 20
+#define RMMOD_PAGES 64UL
+
+static void fault_forever(void)
+{
+	size_t len = RMMOD_PAGES * sysconf(_SC_PAGESIZE);
+
+	for (;;) {
+		char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (mem == MAP_FAILED)
+			_exit(1);
+		for (size_t off = 0; off < len; off += sysconf(_SC_PAGESIZE))
+			mem[off] = 1;
+		munmap(mem, len);
+	}
+}
+
+TEST_F_TIMEOUT(reload, rmmod_while_target_faults, 600)
+{
+	struct vmb_faults f;
+	int force_ok, ret, status;
+	unsigned int round;
+	pid_t child;
+
+	force_ok = vmb_has_feature("force_mmap_lock") == 1;
+	for (round = 0; round < RMMOD_ROUNDS; round++) {
+		child = fork();
+		ASSERT_LE(0, child);
+		if (!child) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			fault_forever();
+		}
+		ret = vmb_set_target(child);
+		if (!ret && force_ok)
+			ret = vmb_write(VMB_KNOB(target, force_mmap_lock),
+					round % 2 ? "1\n" : "0\n");
+		if (!ret)
+			ret = vmb_read_faults(&f);
+		/* Only once the child's faults are followed. */
+		while (!ret && !f.v[VMB_C_faults]) {
+			usleep(1000);
+			ret = vmb_read_faults(&f);
+		}
+		if (ret) {
+			kill(child, SIGKILL);
+			waitpid(child, NULL, 0);
+			ASSERT_EQ(0, ret) TH_LOG("round %u: target/ set-up", round);
+		}
+		usleep(20000);
+		ret = vmb_system("rmmod vmalock_bench");
+		EXPECT_EQ(0, ret) TH_LOG("round %u: rmmod: exit status %d", round, ret);
+		/* Still faulting: nothing it ran through went away under it. */
+		EXPECT_EQ(0, waitpid(child, &status, WNOHANG))
+			TH_LOG("round %u: the target died (status %#x)", round, status);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		if (!vmb_loaded()) {
+			vmb_write(VMB_KNOB(target, force_mmap_lock), "0\n");
+			vmb_set_target(0);
+		}
+		ret = vmb_system("modprobe vmalock_bench");
+		ASSERT_EQ(0, ret) TH_LOG("round %u: modprobe: exit status %d", round, ret);
+		if (!__test_passed(_metadata))
+			break;
+	}
+	TH_LOG("%u rounds of rmmod under a faulting target", round);
 }
 
 TEST_F_TIMEOUT(reload, rmmod_modprobe, 60)

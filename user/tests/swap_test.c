@@ -140,15 +140,7 @@ static size_t pattern_check(void *p, size_t npages, uint64_t seed)
 /* Swap out [p, p + npages) in chunks: MADV_PAGEOUT runs as the caller. */
 static int pageout(void *p, size_t npages)
 {
-	size_t chunk = 1024, i, n;
-
-	for (i = 0; i < npages; i += n) {
-		n = npages - i < chunk ? npages - i : chunk;
-		if (madvise((char *)p + i * page_size, n * page_size,
-			    MADV_PAGEOUT))
-			return -errno;
-	}
-	return 0;
+	return vmb_pageout(p, npages * page_size);
 }
 
 static int cmp_u64(const void *a, const void *b)

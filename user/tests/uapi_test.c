@@ -141,11 +141,14 @@ TEST_F(uapi, stats_lines)
 {
 	struct vmb_inj_stats inj;
 	struct vmb_swap_stats swap;
+	struct vmb_mmap_lock ml;
 	struct vmb_faults f;
 	unsigned int i;
 
 	EXPECT_EQ(0, vmb_read_faults(&f))
 		TH_LOG("target/faults: not VMB_FAULT_COUNTERS");
+	EXPECT_EQ(0, vmb_read_mmap_lock(&ml))
+		TH_LOG("target/mmap_lock: not VMB_MMAP_LOCK_STATS");
 	for (i = 0; i < vmb_nr_injectors; i++)
 		EXPECT_EQ(0, vmb_inj_read_stats(vmb_injectors[i].dir, &inj))
 			TH_LOG("%s/stats: not VMB_INJ_STATS",
