@@ -19,6 +19,7 @@
 #   make kselftest-install [KSFT_INSTALL=DIR]  the in-VM tests as a kselftest
 #                      collection: DIR/run_kselftest.sh -c vmalock_bench
 #   make kselftest-tar the same, packed: build/kselftest-vmalock_bench.tar.gz
+#   make probes        build/samevma (scripts/probes/): for vm-run --add
 #   KERNEL=6.1|RELEASE|DIR selects the kernel of bench, module and check
 #   make clean
 #
@@ -72,7 +73,7 @@ HTESTS := $(HTEST_SRCS:.c=)
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
 	kselftest-install kselftest-tar \
 	bench ab ab-seeds check check-debug check-host newest check-newest \
-	clean help
+	probes clean help
 
 all: tool tests
 
@@ -113,6 +114,11 @@ user/tests/%_test: user/tests/%_test.c $(TEST_HELPERS) $(wildcard user/tests/*.h
 		$(LIB) $(LIB_HDRS) $(BUILD)/ksft/kselftest_harness.h
 	$(CC) $(CFLAGS_TESTS) -Iuser/tests -o $@ $< $(TEST_HELPERS) $(LIB) \
 		$(LDFLAGS_STATIC) $(LDLIBS)
+
+# Measurements the tool has no scenario for yet, static for vm-run --add.
+probes: $(BUILD)/samevma
+$(BUILD)/samevma: scripts/probes/samevma.c $(LIB) $(LIB_HDRS)
+	$(CC) $(CFLAGS_COMMON) -o $@ $< $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
 hosttests: $(HTESTS)
 user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TOOL_SRCS)) \
