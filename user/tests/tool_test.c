@@ -866,45 +866,61 @@ static void exec_result(struct __test_metadata *_metadata,
 #define VMB_STR(x) VMB_STR2(x)
 
 /*
- * N fresh pages touched: N faults (+1% for the program's start and the
- * fork before the exec), and the kernel's median fault close to the
- * program's own median store. The difference is what the program's
- * timing sees and the kernel's does not: exception entry and exit, the
- * return to user mode, and one clock_gettime().
+ * N fresh pages touched: N faults more than the same program touching
+ * one page (±1%: what the program's start, the fork before the exec and
+ * its results array take is the same in both runs, about 110 faults on
+ * 6.12 and 6.1), and the kernel's median fault close to the program's own
+ * median store. The difference is what the program's timing sees and the
+ * kernel's does not: exception entry and exit, the return to user mode,
+ * and one clock_gettime().
  */
+static double exec_touch_faults(struct __test_metadata *_metadata,
+				const char *npages, char *out, double *p50,
+				unsigned long long *median)
+{
+	char json[] = "/tmp/tool_test.exec.XXXXXX", *doc, *res;
+	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
+			       (char *)touch_prog(), "pages", (char *)npages,
+			       NULL };
+	double count = -1, faults, lost, status;
+	const char *m;
+
+	exec_result(_metadata, argv, json, out, "exec:vmb-touch", &doc, &res);
+	m = strstr(out, "median ");
+	EXPECT_NE(NULL, m) TH_LOG("%s", out);
+	*median = m ? strtoull(m + 7, NULL, 10) : 0;
+	EXPECT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	EXPECT_EQ(0, json_num(res, "\"victim\":", "p50_ns", p50));
+	EXPECT_EQ(0, json_num(res, "\"counters\":", "faults", &faults));
+	EXPECT_EQ(0, json_num(res, "\"metrics\":", "trace_lost", &lost));
+	EXPECT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &status));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(count, faults);
+	free(doc);
+	return count;
+}
+
 TEST(exec_counts_every_fault)
 {
-	char json[] = "/tmp/tool_test.exec.XXXXXX", *out, *doc, *res;
-	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
-			       (char *)touch_prog(), "pages",
-			       VMB_STR(TOUCH_PAGES), NULL };
-	double count, faults, p50, lost, status;
-	unsigned long long median = 0;
-	const char *m;
+	unsigned long long median, median1;
+	double count, count1, p50, p501;
+	char *out;
 
 	out = malloc(OUT_MAX);
 	ASSERT_NE(NULL, out);
-	exec_result(_metadata, argv, json, out, "exec:vmb-touch", &doc, &res);
-	m = strstr(out, "median ");
-	ASSERT_NE(NULL, m) TH_LOG("%s", out);
-	median = strtoull(m + 7, NULL, 10);
-	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
-	ASSERT_EQ(0, json_num(res, "\"victim\":", "p50_ns", &p50));
-	ASSERT_EQ(0, json_num(res, "\"counters\":", "faults", &faults));
-	ASSERT_EQ(0, json_num(res, "\"metrics\":", "trace_lost", &lost));
-	ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &status));
-	TH_LOG("%d pages: %.0f faults traced, %.0f counted; median fault %.2f us in the kernel, %.2f us as the program timed it: %.2f us of exception entry/exit and clock read",
-	       TOUCH_PAGES, count, faults, p50 / 1e3, median / 1e3,
+	count1 = exec_touch_faults(_metadata, "1", out, &p501, &median1);
+	count = exec_touch_faults(_metadata, VMB_STR(TOUCH_PAGES), out, &p50,
+				  &median);
+	TH_LOG("%d pages: %.0f faults traced and counted, %.0f with 1 page; median fault %.2f us in the kernel, %.2f us as the program timed it: %.2f us of exception entry/exit and clock read",
+	       TOUCH_PAGES, count, count1, p50 / 1e3, median / 1e3,
 	       (median - p50) / 1e3);
-	EXPECT_EQ(0, status);
-	EXPECT_EQ(0, lost);
 	EXPECT_GE(count, TOUCH_PAGES);
-	EXPECT_LE(count, TOUCH_PAGES * 1.01);
-	EXPECT_EQ(count, faults);
+	EXPECT_GE(count - count1, (TOUCH_PAGES - 1) * 0.99);
+	EXPECT_LE(count - count1, (TOUCH_PAGES - 1) * 1.01);
 	/* Each store's time holds its fault's: so do the medians (+ a bucket). */
 	EXPECT_LE(p50, median * 1.07);
 	EXPECT_GE(p50, median * 0.5);
-	free(doc);
 	free(out);
 }
 
