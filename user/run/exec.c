@@ -63,6 +63,30 @@
 #define TRACE_BUF_KB "8192"
 /* ---- --inject: parsing and resolving against /proc/PID/maps ---- */
 
+/*
+ * Whether pid is exiting or gone: a zombie's /proc/PID/maps reads empty
+ * once exit_mm() has run, which is not its mapping going away.
+ */
+static bool target_exiting(pid_t pid)
+{
+	char path[64], buf[512], *paren;
+
+	if (kill(pid, 0) && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
+		return true;
+	paren = strrchr(buf, ')');
+	if (!paren || paren[1] != ' ' || paren[2] == 'Z' ||
+	    paren[2] == 'X' || paren[2] == 'x')
+		return true;
+	/* Past exit_mm() but not yet a zombie: no mm, statm all zeros. */
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	return vmb_read_file(path, buf, sizeof(buf)) <= 0 ||
+	       !strncmp(buf, "0 0 ", 4);
+}
+
+
 int vmb_exec_parse_inj(const char *spec, struct vmb_exec_inj *e)
 {
 	char buf[512], *f[4], *save = NULL, *tok;
@@ -174,7 +198,7 @@ int vmb_exec_resolve(pid_t pid, const struct vmb_exec_inj *e, uint64_t *addr,
 		break;
 	}
 	fclose(f);
-	if (!found && kill(pid, 0) && errno == ESRCH)
+	if (!found && target_exiting(pid))
 		return -ESRCH;
 	return found ? 0 : -ENOENT;
 }
@@ -471,27 +495,6 @@ static int arm_disk(struct session *s)
 	return 0;
 }
 
-/*
- * Whether pid is exiting or gone: a zombie's /proc/PID/maps reads empty
- * once exit_mm() has run, which is not its mapping going away.
- */
-static bool target_exiting(pid_t pid)
-{
-	char path[64], buf[512], *paren;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
-		return true;
-	paren = strrchr(buf, ')');
-	if (!paren || paren[1] != ' ' || paren[2] == 'Z' ||
-	    paren[2] == 'X' || paren[2] == 'x')
-		return true;
-	/* Past exit_mm() but not yet a zombie: no mm, statm all zeros. */
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	return vmb_read_file(path, buf, sizeof(buf)) <= 0 ||
-	       !strncmp(buf, "0 0 ", 4);
-}
-
 /* A mapping that went away, or moved, since it was armed: -ENXIO. */
 static int check_mappings(struct session *s)
 {
@@ -504,7 +507,7 @@ static int check_mappings(struct session *s)
 		if (!a->on)
 			continue;
 		ret = vmb_exec_resolve(s->pid, &a->e, &addr, &len);
-		if (ret == -ESRCH || (ret && target_exiting(s->pid)))
+		if (ret == -ESRCH)
 			return 0;	/* the target's exit, not the mapping's */
 		if (!ret && addr == a->addr && len == a->len)
 			continue;
