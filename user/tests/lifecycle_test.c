@@ -126,6 +126,31 @@ static int wait_pid_ms(pid_t pid, int ms, int *status)
 	return -ETIMEDOUT;
 }
 
+/*
+ * SIGSTOP a child and wait until it has stopped. A task stops only on its
+ * way back to user space, so a stopped target is between two system calls
+ * or faults, never inside one: what a knob written now changes applies to
+ * its next I/O as a whole.
+ */
+static int stop_pid_ms(pid_t pid, int ms)
+{
+	uint64_t end = vmb_now_ns() + ms * MS;
+	int status;
+	pid_t r;
+
+	if (kill(pid, SIGSTOP))
+		return -errno;
+	do {
+		r = waitpid(pid, &status, WNOHANG | WUNTRACED);
+		if (r == pid && WIFSTOPPED(status))
+			return 0;
+		if (r == pid || r < 0)
+			return r < 0 ? -errno : -ECHILD;
+		usleep(1000);
+	} while (vmb_now_ns() < end);
+	return -ETIMEDOUT;
+}
+
 /* In a new child: die with the parent, even if it dies of a failure. */
 static void die_with_parent(pid_t parent)
 {
@@ -1402,11 +1427,20 @@ TEST_F_TIMEOUT(diskkill, sigkill_in_read, 90)
 	self->t.rep = rep[0];
 	self->t.cmd = -1;
 	ASSERT_EQ(0, target_reply(&self->t, READY, SLACK_MS, &r));
+	/*
+	 * The target reads at full speed from READY on. Armed while it
+	 * runs, one read could take its delay (none) before the knob write
+	 * and be counted after the snapshot: a read not delayed, seen on
+	 * single-threaded TCG, where the target's vCPU can be parked in the
+	 * middle of a submit while this one runs. Arm it stopped.
+	 */
+	ASSERT_EQ(0, stop_pid_ms(self->t.pid, SLACK_MS));
 	ASSERT_EQ(0, vmb_set_target(self->t.pid));
 	ASSERT_EQ(0, vmb_write(VMB_KNOB(disk, scope), "target"));
 	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(disk, read_delay_us), rd_us));
 	ASSERT_EQ(0, vmb_write_u64(VMB_KNOB(disk, jitter_us), rd_us / 2));
 	ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &a));
+	ASSERT_EQ(0, kill(self->t.pid, SIGCONT));
 	/* Kill once reads are really under way: at most 10 s. */
 	for (i = 0; i < 2000; i++) {
 		ASSERT_EQ(0, vmb_rdisk_read_stats(VMB_DISK_DIR, &b));
