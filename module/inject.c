@@ -187,8 +187,14 @@ static int vmb_inj_hold_once(struct vmb_injector *inj, struct vmb_hold *h)
 	vmb_inj_sleep_until(inj, ktime_add_ns(t0, inj->hold_ns), true);
 	t1 = ktime_get();
 	vmb_inj_stat_set(inj, VMB_STAT_hold_end_ns, ktime_to_ns(t1));
-	ops->release(inj, h);
+	/*
+	 * The end event before the release: a fault woken by the release
+	 * can end (and emit its own event) on another CPU before this one
+	 * gets to the line after it, and a trace would then show it ending
+	 * inside the hold (seen on 6.1 under TCG, whose vCPUs run in turns).
+	 */
 	vmb_trace_inject_end(inj->name, h->start, h->end - h->start, h->held);
+	ops->release(inj, h);
 
 	vmb_inj_stat_set(inj, VMB_STAT_holding, 0);
 	vmb_inj_stat_set(inj, VMB_STAT_last_hold_us,

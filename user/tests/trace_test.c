@@ -293,6 +293,35 @@ static const struct {
 #define INJ_PAGES 4
 
 /*
+ * Per CPU of the report: how many events, the first and the last time.
+ * A hold whose events are all missing was either before the recording
+ * really began or after a CPU's last recorded page: this tells which.
+ */
+static void log_cpu_spans(struct __test_metadata *_metadata, const char *out)
+{
+	double first[8], last[8], ts;
+	int n[8] = {}, cpu;
+	const char *p;
+
+	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *b = strstr(p, " [");
+		const char *nl = strchr(p, '\n');
+
+		if (!b || (nl && b > nl) ||
+		    sscanf(b, " [%d] %lf:", &cpu, &ts) != 2 || cpu < 0 ||
+		    cpu >= 8)
+			continue;
+		if (!n[cpu]++)
+			first[cpu] = ts;
+		last[cpu] = ts;
+	}
+	for (cpu = 0; cpu < 8; cpu++)
+		if (n[cpu])
+			TH_LOG("CPU %d: %d events, from %.6f to %.6f", cpu,
+			       n[cpu], first[cpu], last[cpu]);
+}
+
+/*
  * Two holds of each injector with a fault on page 1 in each: per hold an
  * inject_begin and an inject_end naming the injector, the range and the
  * folios held, and the fault's event (at its end) after the inject_end,
@@ -338,6 +367,8 @@ TEST_F(trace, injections_bracket_faults)
 
 	for (c = 0; c < ARRAY_SIZE(inj_cases); c++) {
 		int begins = 0, ends = 0, after = 0, inside = 0, open = 0;
+		char seen[2048] = "";
+		size_t used = 0;
 
 		if (!ran[c])
 			continue;
@@ -367,12 +398,23 @@ TEST_F(trace, injections_bracket_faults)
 					inside++;
 				else if (ends)
 					after++;
+			} else {
+				line = NULL;
 			}
+			/* What matched, CPU and time first: shown on a failure. */
+			if (line && used < sizeof(seen) - 1)
+				used += snprintf(seen + used, sizeof(seen) - used,
+						 "\n  %.110s", line);
 			if (save)
 				save[-1] = '\n';
 		}
 		TH_LOG("%s: %d inject_begin, %d inject_end (%s), the fault on page 1 %d times after an end, %d inside a hold",
 		       inj_cases[c].inj, begins, ends, want, after, inside);
+		if (begins != HOLDS || ends != HOLDS || inside || after < HOLDS)
+			TH_LOG("the events that matched, in the report's order:%s",
+			       seen);
+		if (begins != HOLDS || ends != HOLDS)
+			log_cpu_spans(_metadata, self->out);
 		EXPECT_EQ(HOLDS, begins);
 		EXPECT_EQ(HOLDS, ends);
 		EXPECT_EQ(0, inside);
