@@ -31,6 +31,9 @@
 #define BYSTANDER_PAGES 1024
 
 #define SPAN_PAGES_MAX 4096
+/* Stack a thread faults in before the gate: more than any body uses. */
+#define STACK_PREFAULT (64 << 10)
+#define GATE_TIMEOUT_NS (30 * 1000000000ULL)
 
 size_t vmb_span_pages(const struct vmb_run *r)
 {
@@ -168,6 +171,25 @@ static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
 	return ret;
 }
 
+/* Fault in the stack a thread's body uses: before the gate, not in it. */
+static void __attribute__((noinline)) prefault_stack(long page)
+{
+	volatile char pad[STACK_PREFAULT];
+	size_t i;
+
+	for (i = 0; i < sizeof(pad); i += page)
+		pad[i] = 0;
+}
+
+/* Ready, then wait for the gate to open (or the phase to end). */
+static void wait_gate(struct vmb_run *r)
+{
+	prefault_stack(r->page);
+	atomic_fetch_add(&r->ready, 1);
+	while (!atomic_load(&r->go) && !vmb_should_stop(r))
+		usleep(100);
+}
+
 static void *worker_main(void *arg)
 {
 	struct vmb_worker *w = arg;
@@ -175,6 +197,8 @@ static void *worker_main(void *arg)
 
 	if (r->o->trace)
 		vmb_trace_note_tid(w->role);
+	if (r->gated)
+		wait_gate(r);
 	switch (w->role) {
 	case VMB_ROLE_VICTIM:
 		w->t_start = vmb_now_ns();
@@ -332,7 +356,41 @@ static int phase_baseline(struct vmb_run *r)
 	return ret ? ret : ret2;
 }
 
-static int phase_injected(struct vmb_run *r)
+/*
+ * Counters and mmap_lock figures around the injected phase: read at the
+ * gate, once every thread is up, and after the last one is joined.
+ */
+struct snap {
+	uint64_t c[VMB_C_NR], ml[VMB_ML_NR];
+	bool counters, mmap_lock;
+};
+
+static void snap_read(struct vmb_run *r, struct snap *s)
+{
+	s->counters = !vmb_module_read_counters(r->mod, s->c);
+	s->mmap_lock = !vmb_module_read_mmap_lock(r->mod, s->ml);
+}
+
+/* Open the gate once every thread of the crew waits at it. */
+static int open_gate(struct vmb_run *r, struct crew *c, struct snap *before)
+{
+	uint64_t end = vmb_now_ns() + GATE_TIMEOUT_NS;
+
+	while (atomic_load(&r->ready) < c->n) {
+		if (vmb_should_stop(r))
+			break;
+		if (vmb_now_ns() > end)
+			return vmb_fail(-ETIMEDOUT, "the %s phase's %d threads did not all start in %d s",
+					"injected", c->n,
+					(int)(GATE_TIMEOUT_NS / 1000000000));
+		usleep(100);
+	}
+	snap_read(r, before);
+	atomic_store(&r->go, 1);
+	return 0;
+}
+
+static int phase_injected(struct vmb_run *r, struct snap *before)
 {
 	const struct vmb_opts *o = r->o;
 	struct vmb_worker **slots;
@@ -348,6 +406,9 @@ static int phase_injected(struct vmb_run *r)
 	atomic_store(&r->stop, 0);
 	atomic_store(&r->injector_stop, 0);
 	atomic_store(&r->victims_left, r->nvictims);
+	atomic_store(&r->ready, 0);
+	atomic_store(&r->go, 0);
+	r->gated = true;
 	if (r->sc->ops->injector)
 		ret = crew_add(r, &c, VMB_ROLE_INJECTOR, 0);
 	for (i = 0; i < r->nvictims && !ret; i++)
@@ -358,6 +419,8 @@ static int phase_injected(struct vmb_run *r)
 		ret = crew_add(r, &c, VMB_ROLE_BYSTANDER, i);
 	if (o->writer && !ret)
 		ret = crew_add(r, &c, VMB_ROLE_WRITER, 0);
+	if (!ret)
+		ret = open_gate(r, &c, before);
 	if (ret)
 		atomic_store(&r->stop, 1);
 	else if (r->iterations)
@@ -376,6 +439,7 @@ static int phase_injected(struct vmb_run *r)
 	atomic_store(&r->injector_stop, 1);
 	ret2 = crew_join(r, &c, VMB_ROLE_INJECTOR);
 	ret = ret ? ret : ret2;
+	r->gated = false;
 	free(slots);
 	return ret;
 }
@@ -431,30 +495,28 @@ static void result_init(struct vmb_result *res, const struct vmb_scenario *sc,
 static int run_injected(struct vmb_run *r)
 {
 	const struct vmb_scen_ops *ops = r->sc->ops;
-	uint64_t before[VMB_C_NR], after[VMB_C_NR], t0;
-	uint64_t ml0[VMB_ML_NR], ml1[VMB_ML_NR];
+	struct snap before = { 0 }, after;
 	struct vmb_result *res = r->res;
-	bool counters, ml;
 	int ret, ret2, i;
+	uint64_t t0;
 
 	ret = ops->arm ? ops->arm(r) : 0;
 	if (ret)
 		return ret;
-	counters = !vmb_module_read_counters(r->mod, before);
-	ml = !vmb_module_read_mmap_lock(r->mod, ml0);
 	t0 = vmb_now_ns();
-	ret = phase_injected(r);
+	ret = phase_injected(r, &before);
 	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
 	vmb_writer_metrics(r);
-	if (counters && !vmb_module_read_counters(r->mod, after)) {
+	snap_read(r, &after);
+	if (before.counters && after.counters) {
 		res->have_counters = true;
 		for (i = 0; i < VMB_C_NR; i++)
-			res->counters[i] = after[i] - before[i];
+			res->counters[i] = after.c[i] - before.c[i];
 	}
-	if (ml && !vmb_module_read_mmap_lock(r->mod, ml1)) {
+	if (before.mmap_lock && after.mmap_lock) {
 		res->have_mmap_lock = true;
 		for (i = 0; i < VMB_ML_NR; i++)
-			res->mmap_lock[i] = ml1[i] - ml0[i];
+			res->mmap_lock[i] = after.ml[i] - before.ml[i];
 	}
 	ret2 = ops->disarm ? ops->disarm(r) : 0;
 	return ret ? ret : ret2;

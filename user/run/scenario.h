@@ -143,6 +143,15 @@ struct vmb_run {
 	atomic_int stop;	/* phase is over */
 	atomic_int victims_left;
 	atomic_int injector_stop;	/* set after the victims are joined */
+	/*
+	 * The injected phase's start gate: each thread faults its own stack
+	 * in, counts itself ready and waits for go, so that the counters,
+	 * read between the two, are the phase's faults, not the threads'
+	 * start-up (engine.c, phase_injected()).
+	 */
+	bool gated;
+	atomic_int ready;
+	atomic_int go;
 	struct vmb_result *res;
 	void *priv;		/* the family's own state: ops->priv_size */
 	long page;
