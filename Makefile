@@ -120,7 +120,7 @@ probes: $(BUILD)/samevma
 $(BUILD)/samevma: scripts/probes/samevma.c $(LIB) $(LIB_HDRS)
 	$(CC) $(CFLAGS_COMMON) -o $@ $< $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
-hosttests: $(HTESTS)
+hosttests: $(HTESTS) $(TOOL)
 user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TOOL_SRCS)) \
 		$(TOOL_HDRS) $(LIB) $(BUILD)/ksft/kselftest_harness.h
 	$(CC) $(CFLAGS_TESTS) -o $@ $< \

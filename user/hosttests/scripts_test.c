@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scripts' own parsers, on recorded results: scripts/control-table.awk
+ * turns "vmalock-bench compare" into the control pair's verdict per
+ * scenario (scripts/ab-seeds).
+ */
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+/* The checkout this test was built in: two folders above the binary. */
+static int top_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	strcpy(buf, dirname(dirname(dirname(buf))));
+	return 0;
+}
+
+/* Run CMD with sh, its output in OUT: 0, or its exit status. */
+static int sh_out(const char *cmd, char *out, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	size_t len;
+
+	if (!f)
+		return -1;
+	len = fread(out, 1, size - 1, f);
+	out[len] = '\0';
+	return pclose(f);
+}
+
+TEST(control_table_from_compare)
+{
+	char top[PATH_MAX], cmd[4 * PATH_MAX], out[8192];
+
+	ASSERT_EQ(0, top_dir(top, sizeof(top)));
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && user/vmalock-bench compare user/hosttests/data/ab-6.12-forced.json user/hosttests/data/ab-6.1.json | awk -f scripts/control-table.awk",
+		 top);
+	ASSERT_EQ(0, sh_out(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	TH_LOG("%s", out);
+	/* Welch p < 0.05 on one figure: the fixture's 7735 against 11040 ops/s. */
+	EXPECT_NE(NULL, strstr(out, "| folio-lock-shmem | 1 | **differs** | bystander ops/s 0.70x |"));
+	EXPECT_NE(NULL, strstr(out, "| baseline-anon | 1 | no difference found |"));
+	EXPECT_NE(NULL, strstr(out, "| swap-sync | 1 | no difference found |"));
+	/* One repeat on a side: named, not judged. */
+	EXPECT_NE(NULL, strstr(out, "| uffd-move-vs-copy:copy-recycled | 1 | no difference found | (one repeat, not judged: "));
+	EXPECT_NE(NULL, strstr(out, "| uffd-move-vs-copy:move-recycled | 1 | one side only |"));
+	/* Nothing but table rows: no footer read as a scenario. */
+	EXPECT_EQ(NULL, strstr(out, "| ratios |"));
+	EXPECT_EQ(NULL, strstr(out, "| under |"));
+}
+
+TEST_HARNESS_MAIN
