@@ -58,6 +58,14 @@ struct inj {
 	struct vmb_region reg;
 	uint64_t interval_us;
 	int64_t times;
+	/*
+	 * Each timed fault against its hold's scheduled end (hold_start_ns
+	 * + hold_us, both CLOCK_MONOTONIC): begun before it (met the hold),
+	 * and of those, ended before it (did not wait the hold out: never,
+	 * unless the hold was cut short); how late, on average, the victims
+	 * saw the holds begin.
+	 */
+	atomic_uint_fast64_t met, early, late_ns;
 };
 
 /* The knobs are not all "live": a disarmed injector takes them. */
@@ -208,6 +216,9 @@ static int inj_arm(struct vmb_run *r)
 	struct inj *s = r->priv;
 	int ret;
 
+	atomic_store(&s->met, 0);
+	atomic_store(&s->early, 0);
+	atomic_store(&s->late_ns, 0);
 	ret = vmb_inj_setup(s->dir, s->reg.base, s->reg.len,
 			    r->o->hold_us ? r->o->hold_us : 1, s->interval_us,
 			    s->times);
@@ -249,11 +260,21 @@ static int inj_disarm(struct vmb_run *r)
 		{ VMB_STAT_last_error, true },	{ VMB_STAT_cut_short, true },
 		{ VMB_STAT_last_hold_us, false },
 	};
+	struct inj *s = r->priv;
 	uint64_t v[VMB_STAT_NR], have = 0;
 	size_t i;
 	int ret;
 
 	ret = inj_stop(r);
+	/* Shown always: 0 early faults is the finding. */
+	vmb_add_metric(r->res, "met_hold", (double)atomic_load(&s->met), false);
+	vmb_add_metric(r->res, "ended_before_hold_end",
+		       (double)atomic_load(&s->early), false);
+	if (atomic_load(&s->met))
+		vmb_add_metric(r->res, "hold_seen_late_us",
+			       (double)atomic_load(&s->late_ns) / 1e3 /
+				       (double)atomic_load(&s->met),
+			       true);
 	inj_stats(r, v, &have);
 	for (i = 0; i < VMB_ARRAY_SIZE(shown); i++) {
 		enum vmb_inj_stat k = shown[i].stat;
@@ -322,7 +343,8 @@ static int inj_victim(struct vmb_run *r, struct vmb_worker *w)
 	bool migration = r->sc->kind == VMB_INJECT_MIGRATION;
 	struct inj *s = r->priv;
 	char *p = s->reg.base + (size_t)w->id * (size_t)r->page;
-	uint64_t t0, t1;
+	uint64_t hold_ns = (r->o->hold_us ? r->o->hold_us : 1) * 1000ULL;
+	uint64_t t0, t1, end;
 	int64_t last = 0;
 	int ret;
 
@@ -338,6 +360,13 @@ static int inj_victim(struct vmb_run *r, struct vmb_worker *w)
 		t1 = vmb_now_ns();
 		vmb_hist_add(&w->hist, t1 - t0);
 		w->ops++;
+		end = (uint64_t)last + hold_ns;
+		if (t0 < end) {
+			atomic_fetch_add(&s->met, 1);
+			atomic_fetch_add(&s->late_ns, t0 - (uint64_t)last);
+			if (t1 < end)
+				atomic_fetch_add(&s->early, 1);
+		}
 		/* The folio stays in the page cache, only our pte goes. */
 		if (!migration && madvise(p, (size_t)r->page, MADV_DONTNEED))
 			return vmb_fail(-errno, "%s: madvise(MADV_DONTNEED)",
