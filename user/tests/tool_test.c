@@ -588,6 +588,10 @@ static const struct bad_case bad_cases[] = {
 	{ { "run", "--writer", "chmod" }, "--writer" },
 	{ { "compare" }, "compare" },
 	{ { "frobnicate" }, "'frobnicate'" },
+	{ { "exec", "--swap-delay-us", "0" }, "--swap-delay-us" },
+	{ { "exec", "--jitter-us", "5", "--" }, "--jitter-us" },
+	{ { "exec", "--pageout", "0x2000-0x1000" }, "bad --pageout '0x2000-0x1000'" },
+	{ { "attach", "--pageout-every", "1", "1" }, "--pageout-every" },
 };
 
 /*
@@ -1106,6 +1110,210 @@ TEST_F_TIMEOUT(exec_sigint, disarms, 60)
 	}
 	EXPECT_EQ(variant->survives, alive);
 	assert_all_disarmed(_metadata);
+}
+
+/*
+ * --swap-delay-us with --pageout: vmb-touch writes 256 pages of its heap
+ * and reads them again every 300 ms, while the tool pages the heap out
+ * every 200 ms; the swap device, swapped on by the tool, reads the
+ * target's pages back 2 ms late. Every swap read is the target's and
+ * delayed, pages went out (writes), the program read what it wrote, and
+ * afterwards swap is off and every delay 0. attach does the same to a
+ * running vmb-touch, with a jitter.
+ */
+FIXTURE(swap_delay) {
+	char *out;
+	pid_t pid;		/* attach: the target */
+	char pid_s[16];
+};
+
+FIXTURE_VARIANT(swap_delay) {
+	bool attach;
+};
+
+FIXTURE_VARIANT_ADD(swap_delay, exec) { .attach = false };
+FIXTURE_VARIANT_ADD(swap_delay, attach) { .attach = true };
+
+FIXTURE_SETUP(swap_delay)
+{
+	char *const heap[] = { TOUCH, "heap", "256", "30", "300", NULL };
+
+	self->pid = 0;
+	self->out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, self->out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	ASSERT_EQ(0, swap_is_on()) TH_LOG("%s is swapped on already", VMB_SWAP_DEV);
+	if (!variant->attach)
+		return;
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (!self->pid) {
+		execv(TOUCH, heap);
+		_exit(127);
+	}
+	snprintf(self->pid_s, sizeof(self->pid_s), "%d", (int)self->pid);
+	/* Its heap written before the attach: paged out at once. */
+	usleep(500000);
+}
+
+FIXTURE_TEARDOWN(swap_delay)
+{
+	int status;
+
+	if (self->pid > 0) {
+		kill(self->pid, SIGKILL);
+		waitpid(self->pid, &status, 0);
+	}
+	vmb_swap_disarm();
+	free(self->out);
+}
+
+TEST_F_TIMEOUT(swap_delay, reads_late_from_swap, 120)
+{
+	char json[] = "/tmp/tool_test.swap.XXXXXX", *doc, *res;
+	char *const exec_argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+				    "2000", "--pageout", "[heap]",
+				    "--pageout-every", "0.2", "--json", json,
+				    "--", TOUCH, "heap", "256", "6", "300",
+				    NULL };
+	char *const attach_argv[] = { "vmalock-bench", "attach", self->pid_s,
+				      "-d", "2", "--swap-delay-us", "2000",
+				      "--jitter-us", "500", "--pageout",
+				      "[heap]", "--pageout-every", "0.2",
+				      "--json", json, NULL };
+	double reads, delayed, writes, pageouts, count, p99, v;
+	char name[32];
+
+	if (variant->attach)
+		snprintf(name, sizeof(name), "attach:%d", (int)self->pid);
+	else
+		snprintf(name, sizeof(name), "exec:vmb-touch");
+	exec_result(_metadata, variant->attach ? attach_argv : exec_argv,
+		    json, self->out, name, &doc, &res);
+	if (!variant->attach) {
+		EXPECT_NE(NULL, strstr(self->out, "1536 reads right of 1536"))
+			TH_LOG("%s", self->out);
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &v));
+		EXPECT_EQ(0, v);
+	}
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_reads", &reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_delayed", &delayed));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_writes", &writes));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "pageouts", &pageouts));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p99_ns", &p99));
+	TH_LOG("%s: %.0f faults, p99 %.2f ms; %.0f pageouts, swap writes %.0f, reads %.0f (%.0f delayed)",
+	       name, count, p99 / 1e6, pageouts, writes, reads, delayed);
+	EXPECT_GE(pageouts, 2);
+	EXPECT_GT(writes, 0);
+	EXPECT_GT(delayed, 0);
+	/* scope target: the target's reads, and only they, are late */
+	EXPECT_EQ(delayed, reads);
+	/* A delayed read is a fault of at least 2 ms: above 1% of them, p99. */
+	if (delayed > count / 50)
+		EXPECT_GE(p99, 2000000);
+	free(doc);
+	assert_all_disarmed(_metadata);
+	EXPECT_EQ(0, swap_is_on());
+}
+
+/* A process that CMD starts is not the target, and the run says so. */
+TEST(exec_children_not_targeted)
+{
+	char json[] = "/tmp/tool_test.fork.XXXXXX", *doc, *res, *out;
+	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
+			       TOUCH, "fork", "2000", "300", NULL };
+	double count, kids;
+
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, argv, json, out, "exec:vmb-touch", &doc, &res);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "children", &kids));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	EXPECT_EQ(1, kids);
+	EXPECT_NE(NULL, strstr(out, "started 1 process")) TH_LOG("%s", out);
+	/* The child's 2000 page faults are not the target's. */
+	EXPECT_LT(count, 2000) TH_LOG("%.0f faults counted", count);
+	free(doc);
+	free(out);
+	assert_all_disarmed(_metadata);
+}
+
+/* swapon refused (the device held open exclusively): named, undone. */
+TEST(exec_swapon_fails)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--", TOUCH, "sleep", "1", NULL };
+	char *out;
+	int fd, ret;
+
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	fd = open(VMB_SWAP_DEV, O_RDONLY | O_EXCL);
+	ASSERT_LE(0, fd) TH_LOG("open %s O_EXCL: %s", VMB_SWAP_DEV,
+				strerror(errno));
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	close(fd);
+	TH_LOG("%s", out);
+	EXPECT_EQ(1, ret);
+	EXPECT_NE(NULL, strstr(out, "cannot swapon " VMB_SWAP_DEV));
+	assert_all_disarmed(_metadata);
+	free(out);
+}
+
+/*
+ * No swap device (the module reloaded with swap_mb=0): --swap-delay-us
+ * says what is missing; the module is loaded again as before.
+ */
+FIXTURE(swap_gone) {
+	bool reloaded;
+};
+
+FIXTURE_SETUP(swap_gone)
+{
+	self->reloaded = false;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device to take away");
+	ASSERT_EQ(0, swap_is_on());
+	ASSERT_EQ(0, vmb_system("rmmod vmalock_bench"));
+	self->reloaded = true;
+	ASSERT_EQ(0, vmb_system("modprobe vmalock_bench swap_mb=0"));
+}
+
+FIXTURE_TEARDOWN(swap_gone)
+{
+	if (!self->reloaded)
+		return;
+	vmb_system("rmmod vmalock_bench");
+	EXPECT_EQ(0, vmb_system("modprobe vmalock_bench"));
+	EXPECT_EQ(1, vmb_has_feature("swap_device"));
+}
+
+TEST_F_TIMEOUT(swap_gone, exec_says_so, 90)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--", TOUCH, "sleep", "1", NULL };
+	char *out = malloc(OUT_MAX);
+	int ret;
+
+	ASSERT_NE(NULL, out);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	TH_LOG("%s", out);
+	EXPECT_EQ(1, ret);
+	EXPECT_NE(NULL, strstr(out, "--swap-delay-us needs the module's swap device"));
+	assert_all_disarmed(_metadata);
+	free(out);
 }
 
 /*
