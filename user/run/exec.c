@@ -963,28 +963,13 @@ static int exec_started(struct session *s, int *go)
 	return 0;
 }
 
-/* target/mmap_lock, when the module has it, as metrics mmap_lock_NAME. */
-static void add_mmap_lock(struct vmb_result *res)
-{
-	struct vmb_mmap_lock ml;
-	char name[64];
-	int i;
-
-	if (vmb_read_mmap_lock(&ml))
-		return;
-	for (i = 0; i < VMB_ML_NR; i++) {
-		snprintf(name, sizeof(name), "mmap_lock_%s",
-			 vmb_mmap_lock_names[i]);
-		vmb_add_metric(res, name, (double)ml.v[i], true);
-	}
-}
-
 static void fill_result(struct session *s, struct vmb_result *res,
-			const uint64_t *before, bool counters, uint64_t lost)
+			const uint64_t *before, bool counters,
+			const uint64_t *ml0, bool ml, uint64_t lost)
 {
 	const struct vmb_opts *o = s->o;
 	struct vmb_role_result *rr = &res->roles[VMB_ROLE_VICTIM];
-	uint64_t after[VMB_C_NR];
+	uint64_t after[VMB_C_NR], ml1[VMB_ML_NR];
 	struct vmb_swap_stats st;
 	int i;
 
@@ -1044,7 +1029,12 @@ static void fill_result(struct session *s, struct vmb_result *res,
 		vmb_add_metric(res, "pageouts", (double)s->pageouts, false);
 	vmb_add_metric(res, "children", s->nkids, false);
 	vmb_add_metric(res, "trace_lost", (double)lost, true);
-	add_mmap_lock(res);
+	/* target/mmap_lock where the module has it: run's figures. */
+	if (ml && !vmb_module_read_mmap_lock(&s->mod, ml1)) {
+		res->have_mmap_lock = true;
+		for (i = 0; i < VMB_ML_NR; i++)
+			res->mmap_lock[i] = ml1[i] - ml0[i];
+	}
 }
 
 static int session_prepare(struct session *s)
@@ -1115,8 +1105,8 @@ static int session_target(struct session *s)
 static int session_run(struct session *s, struct vmb_result *res)
 {
 	const struct vmb_opts *o = s->o;
-	uint64_t before[VMB_C_NR], lost = 0;
-	bool counters = false;
+	uint64_t before[VMB_C_NR], ml0[VMB_ML_NR], lost = 0;
+	bool counters = false, ml = false;
 	int ret, go_fd = -1;
 
 	ret = session_prepare(s);
@@ -1147,6 +1137,8 @@ static int session_run(struct session *s, struct vmb_result *res)
 		ret = arm_delays(s);
 	if (!ret)
 		counters = !vmb_module_read_counters(&s->mod, before);
+	if (!ret)
+		ml = !vmb_module_read_mmap_lock(&s->mod, ml0);
 	if (!ret && o->cmd == VMB_CMD_EXEC)
 		ret = exec_started(s, &go_fd);
 	else if (!ret)
@@ -1173,7 +1165,7 @@ static int session_run(struct session *s, struct vmb_result *res)
 	}
 	tracer_stop(&s->tr, &lost);
 	if (s->t0)
-		fill_result(s, res, before, counters, lost);
+		fill_result(s, res, before, counters, ml0, ml, lost);
 	if (s->mod.target_set) {
 		vmb_module_set_target(&s->mod, 0);
 		s->mod.target_set = false;
