@@ -510,6 +510,9 @@ static int wait_mapping(struct session *s, const struct vmb_exec_inj *e,
 			break;
 		usleep(1000);
 	}
+	/* Ctrl-C while waiting: the run ends as interrupted, not failed. */
+	if (ret == -ENOENT && atomic_load(&vmb_interrupted))
+		return -EINTR;
 	if (ret == -ENOENT && target_gone(s))
 		ret = -ESRCH;
 	if (ret == -ENOENT)
@@ -1149,7 +1152,7 @@ static int session_run(struct session *s, struct vmb_result *res)
 		ret = arm_injections(s);
 	if (!ret)
 		ret = arm_pageout(s);
-	if (ret)
+	if (ret && ret != -EINTR)
 		session_error(s, ret);
 	if (!ret)
 		watch(s);

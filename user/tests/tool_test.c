@@ -1220,6 +1220,79 @@ TEST_F_TIMEOUT(swap_delay, reads_late_from_swap, 120)
 	EXPECT_EQ(0, swap_is_on());
 }
 
+/*
+ * Ctrl-C with the swap delay armed, while the tool waits for the
+ * --pageout mapping or once it has paged out (swap writes seen): exit
+ * 130, delays 0, swap off, no target.
+ */
+FIXTURE(swap_sigint) {
+	pid_t pid;
+};
+
+FIXTURE_VARIANT(swap_sigint) {
+	const char *map;
+	bool paged_out;		/* wait for swap writes before Ctrl-C */
+};
+
+FIXTURE_VARIANT_ADD(swap_sigint, waiting) {
+	.map = "nosuch.map", .paged_out = false,
+};
+FIXTURE_VARIANT_ADD(swap_sigint, paging) {
+	.map = "[heap]", .paged_out = true,
+};
+
+FIXTURE_SETUP(swap_sigint)
+{
+	self->pid = 0;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	ASSERT_EQ(0, swap_is_on());
+}
+
+FIXTURE_TEARDOWN(swap_sigint)
+{
+	if (self->pid > 0)
+		kill(self->pid, SIGKILL);
+	vmb_swap_disarm();
+}
+
+TEST_F_TIMEOUT(swap_sigint, swaps_off, 60)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--pageout", (char *)variant->map,
+			       "--pageout-every", "0.1", "--wait-map", "60",
+			       "--", TOUCH, "heap", "64", "1000", "100", NULL };
+	struct vmb_swap_stats st0, st;
+	uint64_t v = 0, end;
+	pid_t pid;
+
+	ASSERT_EQ(0, vmb_swap_read_stats(&st0));
+	pid = spawn(argv, -1);
+	ASSERT_LT(0, pid);
+	self->pid = pid;
+	end = now_ms() + 20000;
+	while (now_ms() < end) {
+		if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v) && v == 1000)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(1000ULL, v) TH_LOG("the swap delay was never armed");
+	EXPECT_EQ(1, swap_is_on());
+	st = st0;
+	while (variant->paged_out && now_ms() < end &&
+	       !vmb_swap_read_stats(&st) &&
+	       st.v[VMB_SWAP_writes] == st0.v[VMB_SWAP_writes])
+		usleep(20000);
+	if (variant->paged_out)
+		ASSERT_LT(st0.v[VMB_SWAP_writes], st.v[VMB_SWAP_writes]);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	EXPECT_EQ(130, wait_for(pid, 30));
+	self->pid = 0;
+	assert_all_disarmed(_metadata);
+}
+
 /* A process that CMD starts is not the target, and the run says so. */
 TEST(exec_children_not_targeted)
 {
