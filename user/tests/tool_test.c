@@ -1454,6 +1454,91 @@ static void sqlite_once(struct __test_metadata *_metadata, const char *delay,
 	free(out);
 }
 
+/*
+ * --pageout of a file on the file disk, with --disk-delay-us: its clean
+ * pages are dropped every 200 ms and vmb-touch, reading the file six
+ * times 300 ms apart, reads them from the disk again, each read 2 ms
+ * late. Against the same run without --pageout (one pass from the disk,
+ * then the page cache): more than twice the reads, every one the
+ * target's and delayed.
+ */
+#define PO_PAGES 64
+FIXTURE(disk_pageout) {
+	bool mounted;
+};
+
+FIXTURE_SETUP(disk_pageout)
+{
+	const char *why = vmb_disk_unusable();
+
+	self->mounted = false;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, vmb_disk_prepare(false));
+	self->mounted = true;
+	ASSERT_EQ(0, vmb_disk_write_file("po.dat", PO_PAGES, 7));
+}
+
+FIXTURE_TEARDOWN(disk_pageout)
+{
+	vmb_rdisk_disarm(VMB_DISK_DIR);
+	if (self->mounted)
+		vmb_disk_umount();
+}
+
+/* One run, with --pageout po.dat or without: disk reads, delayed. */
+static void po_run(struct __test_metadata *_metadata, bool pageout,
+		   double *reads, double *delayed)
+{
+	char json[] = "/tmp/tool_test.po.XXXXXX", *doc, *res, *out;
+	char *const argv[] = { "vmalock-bench", "exec", "--drop-caches",
+			       "--disk-delay-us", "2000", "--json", json,
+			       "--pageout", "po.dat", "--pageout-every", "0.2",
+			       NULL };
+	char *const tail[] = { "--", TOUCH, "read", VMB_DISK_MNT "/po.dat",
+			       "6", "300", NULL };
+	char *full[20];
+	double pageouts = 0, major;
+	int n = 0, i;
+
+	for (i = 0; argv[i] && (pageout || i < 7); i++)
+		full[n++] = argv[i];
+	for (i = 0; tail[i]; i++)
+		full[n++] = tail[i];
+	full[n] = NULL;
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, full, json, out, "exec:vmb-touch", &doc, &res);
+	EXPECT_NE(NULL, strstr(out, "64 pages read 6 times")) TH_LOG("%s", out);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_reads", reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_delayed", delayed));
+	if (pageout)
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "pageouts", &pageouts));
+	ASSERT_EQ(0, json_num(res, "\"counters\":", "major", &major));
+	TH_LOG("%d file pages read 6 times, %s --pageout: %.0f pageouts, %.0f disk reads (%.0f delayed), %.0f major faults",
+	       PO_PAGES, pageout ? "with" : "without", pageouts, *reads,
+	       *delayed, major);
+	if (pageout)
+		EXPECT_GE(pageouts, 2);
+	free(doc);
+	free(out);
+}
+
+TEST_F_TIMEOUT(disk_pageout, file_read_again_late, 120)
+{
+	double reads0, delayed0, reads, delayed;
+
+	po_run(_metadata, false, &reads0, &delayed0);
+	po_run(_metadata, true, &reads, &delayed);
+	EXPECT_LT(0, reads0);
+	EXPECT_EQ(delayed0, reads0);
+	EXPECT_EQ(delayed, reads);
+	EXPECT_GT(reads, 2 * reads0);
+	assert_all_disarmed(_metadata);
+}
+
 FIXTURE(sqlite) {
 	bool mounted;
 };

@@ -14,6 +14,10 @@
  *                            write each, then ROUNDS times: sleep MS and
  *                            read each page again (paged out meanwhile by
  *                            "exec --pageout [heap]", it is swapped in)
+ *   vmb-touch read FILE ROUNDS MS
+ *                            map FILE read-only and read each of its pages,
+ *                            ROUNDS times, MS apart (dropped meanwhile by
+ *                            "exec --pageout FILE", they are read again)
  *   vmb-touch fork N MS      a child that touches N fresh pages and
  *                            sleeps MS, waited for: not the target
  *
@@ -159,6 +163,34 @@ static int heap(unsigned long n, unsigned long rounds, unsigned long ms)
 	return sum == n * rounds ? 0 : 2;
 }
 
+static int read_file(const char *file, unsigned long rounds,
+		     unsigned long ms)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long r, sum = 0;
+	int fd = open(file, O_RDONLY);
+	off_t size, i;
+	char *p;
+
+	if (fd < 0)
+		return die(file);
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0)
+		return die("lseek");
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return die("mmap");
+	for (r = 0; r < rounds; r++) {
+		if (r)
+			nap(ms);
+		for (i = 0; i < size; i += page)
+			sum += (unsigned char)p[i];
+	}
+	printf("vmb-touch: %lld pages read %lu times, sum %lu\n",
+	       (long long)(size / page), rounds, sum);
+	return 0;
+}
+
 static int fork_child(unsigned long n, unsigned long ms)
 {
 	int status;
@@ -192,8 +224,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "heap"))
 		return heap(arg(argv[2]), arg(argv[3]), arg(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "read"))
+		return read_file(argv[2], arg(argv[3]), arg(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "fork"))
 		return fork_child(arg(argv[2]), arg(argv[3]));
-	fprintf(stderr, "usage: vmb-touch pages N | map FILE MS [UNMAP_MS] | sleep MS | heap N ROUNDS MS | fork N MS\n");
+	fprintf(stderr, "usage: vmb-touch pages N | map FILE MS [UNMAP_MS] | sleep MS | heap N ROUNDS MS | read FILE ROUNDS MS | fork N MS\n");
 	return 2;
 }
