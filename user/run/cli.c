@@ -39,7 +39,8 @@ const char *const vmb_writer_names[VMB_W_NR] = {
 	"      --swap-delay-us D   the same for its swap-ins from\n"              \
 	"                          /dev/vmalock_swap0 (swapped on if it is not,\n" \
 	"                          zswap off; swap/read_delay_us, scope target)\n" \
-	"      --jitter-us J       up to J us more, random, on each delay given\n" \
+	"      --jitter-us J       up to J us more, random, on each I/O of the\n" \
+	"                          target to a disk whose delay is given\n"      \
 	"      --pageout MAP[,OFFSET[,LENGTH]]  page the target's mapping out\n" \
 	"                          (process_madvise MADV_PAGEOUT: anonymous\n"    \
 	"                          pages to swap, file pages dropped) when it\n"  \
@@ -108,7 +109,8 @@ static const struct {
 	  "Run CMD as the target: its faults counted and timed by the module\n"
 	  "(vmalock_bench:fault, the kernel's own durations), injections armed\n"
 	  "on its mappings; the same table and JSON as run (the victim role is\n"
-	  "CMD's faults), with CMD's exit status and wall time.\n"
+	  "CMD's faults), with CMD's exit status and wall time. Only CMD's\n"
+	  "process is the target, not processes it starts (metric children).\n"
 	  EXEC_OPTS
 	  "      --on-interrupt kill|keep  CMD on Ctrl-C or a tool error\n"
 	  "                          (default kill: SIGTERM, SIGKILL after 2 s;\n"
