@@ -5,7 +5,8 @@
  * data/exec-6.12-swap.json: vmb-touch heap 256 6 300 under
  * --swap-delay-us 2000 --pageout '[heap]' --pageout-every 0.2, see
  * README, "Real programs") load into the model report, compare and plot
- * use, and plot draws one panel with a curve per file.
+ * use, and plot draws one panel with a curve per file. The settings of
+ * an exec's JSON name the command and what was armed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "report/json.h"
 #include "run/cli.h"
 #include "run/commands.h"
+#include "run/output.h"
 
 static const char *const files[] = { "exec-6.12-pages.json",
 				     "exec-6.12-swap.json" };
@@ -136,6 +138,49 @@ TEST_F(recorded, plot_cdf)
 	free(svg);
 	unlink(svg_path);
 	rmdir(dir);
+}
+
+/* exec's JSON settings say what ran and what was armed. */
+TEST(settings_say_what_ran)
+{
+	char path[] = "/tmp/execjson_test.XXXXXX", *text;
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us", "2000",
+			       "--pageout", "[heap]", "--inject", "folio_lock,a.dat",
+			       "--", "prog", "a \"b\"", NULL };
+	struct vmb_result *res = calloc(1, sizeof(*res));
+	struct vmb_loaded l;
+	struct vmb_module mod;
+	struct vmb_env env;
+	struct vmb_opts o;
+	struct stat st;
+	int fd;
+
+	ASSERT_NE(NULL, res);
+	vmb_clear_error();
+	ASSERT_EQ(0, vmb_parse_args(11, (char **)argv, &o)) TH_LOG("%s", vmb_errmsg());
+	memset(&mod, 0, sizeof(mod));
+	memset(&env, 0, sizeof(env));
+	snprintf(res->scenario, sizeof(res->scenario), "exec:prog");
+	res->threads = 1;
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, vmb_write_json(path, &o, &env, &mod, res, 1));
+	ASSERT_EQ(0, stat(path, &st));
+	text = malloc((size_t)st.st_size + 1);
+	ASSERT_NE(NULL, text);
+	ASSERT_LE(0, vmb_read_file(path, text, (size_t)st.st_size + 1));
+	EXPECT_NE(NULL, strstr(text, "\"exec\":{\"command\":[\"prog\",\"a \\\"b\\\"\"],\"pid\":0,\"inject\":[\"folio_lock,a.dat\"]"))
+		TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, "\"swap_delay_us\":2000,\"jitter_us\":0,\"pageout\":\"[heap]\",\"pageout_every_s\":1,"));
+	EXPECT_NE(NULL, strstr(text, "\"on_interrupt\":\"kill\"}"));
+	/* and it still loads */
+	ASSERT_EQ(0, vmb_load_results(path, &l)) TH_LOG("%s", vmb_errmsg());
+	EXPECT_EQ(1U, l.n);
+	vmb_loaded_free(&l);
+	unlink(path);
+	free(text);
+	free(res);
 }
 
 TEST_HARNESS_MAIN
