@@ -39,6 +39,33 @@ TEST(run_good_values)
 	EXPECT_STREQ("a b.dat", o.trace);
 }
 
+/* exec and attach: the delays, --pageout and what they need. */
+TEST(exec_swap_and_pageout)
+{
+	struct vmb_opts o;
+
+	ASSERT_EQ(0, PARSE(&o, "exec", "--swap-delay-us", "2000", "--jitter-us",
+			   "50", "--pageout", "[heap],4096,8192",
+			   "--pageout-every", "0.2", "--", "prog", "-x"));
+	EXPECT_EQ(2000U, o.swap_delay_us);
+	EXPECT_EQ(50U, o.jitter_us);
+	EXPECT_STREQ("[heap],4096,8192", o.pageout);
+	EXPECT_EQ(0.2, o.pageout_every_s);
+	EXPECT_STREQ("-x", o.cmd_argv[1]);
+	ASSERT_EQ(0, PARSE(&o, "attach", "7", "-d", "1", "--pageout", "libc.so.6"));
+	EXPECT_EQ(1.0, o.pageout_every_s);
+	EXPECT_EQ(0U, o.swap_delay_us);
+	EXPECT_EQ(-EINVAL, PARSE(&o, "exec", "--swap-delay-us", "10000001", "--", "p"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--swap-delay-us"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "exec", "--jitter-us", "5", "--", "p"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "give --swap-delay-us or --disk-delay-us"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "exec", "--pageout-every", "2", "--", "p"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "--pageout-every needs --pageout"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "exec", "--pageout", "[heap],x", "--", "p"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "bad --pageout '[heap],x'"));
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--swap-delay-us", "5"));
+}
+
 TEST(defaults)
 {
 	struct vmb_opts o;

@@ -257,7 +257,7 @@ static int pageout_here(char *p, size_t len)
 	return 0;
 }
 
-int vmb_pageout(void *p, size_t len)
+int vmb_each_cpu(int (*fn)(void *arg), void *arg)
 {
 	cpu_set_t all, one;
 	int cpu, ret = 0;
@@ -272,9 +272,28 @@ int vmb_pageout(void *p, size_t len)
 		if (sched_setaffinity(0, sizeof(one), &one))
 			ret = -errno;
 		else
-			ret = pageout_here(p, len);
+			ret = fn(arg);
 	}
 	if (sched_setaffinity(0, sizeof(all), &all) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+struct pageout_arg {
+	char *p;
+	size_t len;
+};
+
+static int pageout_cpu(void *arg)
+{
+	struct pageout_arg *a = arg;
+
+	return pageout_here(a->p, a->len);
+}
+
+int vmb_pageout(void *p, size_t len)
+{
+	struct pageout_arg a = { p, len };
+
+	return vmb_each_cpu(pageout_cpu, &a);
 }

@@ -31,6 +31,11 @@ int vmb_map_anon(size_t len, bool nohuge, char **out);
  * after another (map.c says why), the affinity put back: 0 or -errno.
  */
 int vmb_pageout(void *p, size_t len);
+/*
+ * fn(arg) on every CPU this thread may run on, one after another, pinned
+ * to each, until one fails; the affinity put back: 0 or the first -errno.
+ */
+int vmb_each_cpu(int (*fn)(void *arg), void *arg);
 /* Touch npages pages of a fresh, non-THP anonymous mapping. */
 int vmb_fault_anon(size_t npages, void **mem);
 

@@ -36,6 +36,16 @@ const char *const vmb_writer_names[VMB_W_NR] = {
 	"      --interval-us D     pause between holds (default 1000)\n"         \
 	"      --disk-delay-us D   the target's reads from /dev/vmalock_disk0 take\n" \
 	"                          D us (disk/read_delay_us, scope target)\n"      \
+	"      --swap-delay-us D   the same for its swap-ins from\n"              \
+	"                          /dev/vmalock_swap0 (swapped on if it is not,\n" \
+	"                          zswap off; swap/read_delay_us, scope target)\n" \
+	"      --jitter-us J       up to J us more, random, on each I/O of the\n" \
+	"                          target to a disk whose delay is given\n"      \
+	"      --pageout MAP[,OFFSET[,LENGTH]]  page the target's mapping out\n" \
+	"                          (process_madvise MADV_PAGEOUT: anonymous\n"    \
+	"                          pages to swap, file pages dropped) when it\n"  \
+	"                          exists, then every --pageout-every S\n"        \
+	"      --pageout-every S   seconds between pageouts (default 1; 0: once)\n" \
 	"      --drop-caches       sync and drop the page cache first\n"         \
 	"      --force-mmap-lock   target/force_mmap_lock while measuring\n"     \
 	"      --json FILE         write every number to FILE\n"                 \
@@ -99,7 +109,8 @@ static const struct {
 	  "Run CMD as the target: its faults counted and timed by the module\n"
 	  "(vmalock_bench:fault, the kernel's own durations), injections armed\n"
 	  "on its mappings; the same table and JSON as run (the victim role is\n"
-	  "CMD's faults), with CMD's exit status and wall time.\n"
+	  "CMD's faults), with CMD's exit status and wall time. Only CMD's\n"
+	  "process is the target, not processes it starts (metric children).\n"
 	  EXEC_OPTS
 	  "      --on-interrupt kill|keep  CMD on Ctrl-C or a tool error\n"
 	  "                          (default kill: SIGTERM, SIGKILL after 2 s;\n"
@@ -199,7 +210,8 @@ static int parse_threads(struct vmb_opts *o, const char *arg)
 enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
 	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER, O_INJECT,
-	O_WAITMAP, O_INTERVAL, O_DISKDELAY, O_DROP, O_ONINT
+	O_WAITMAP, O_INTERVAL, O_DISKDELAY, O_DROP, O_ONINT, O_SWAPDELAY,
+	O_JITTER, O_PAGEOUT, O_PAGEOUT_EVERY
 };
 
 static const struct option longopts[] = {
@@ -228,6 +240,10 @@ static const struct option longopts[] = {
 	{ "wait-map", required_argument, NULL, O_WAITMAP },
 	{ "interval-us", required_argument, NULL, O_INTERVAL },
 	{ "disk-delay-us", required_argument, NULL, O_DISKDELAY },
+	{ "swap-delay-us", required_argument, NULL, O_SWAPDELAY },
+	{ "jitter-us", required_argument, NULL, O_JITTER },
+	{ "pageout", required_argument, NULL, O_PAGEOUT },
+	{ "pageout-every", required_argument, NULL, O_PAGEOUT_EVERY },
 	{ "drop-caches", no_argument, NULL, O_DROP },
 	{ "on-interrupt", required_argument, NULL, O_ONINT },
 	{ NULL, 0, NULL, 0 },
@@ -251,6 +267,10 @@ static bool allowed(enum vmb_cmd cmd, int c)
 	case O_WAITMAP:
 	case O_INTERVAL:
 	case O_DISKDELAY:
+	case O_SWAPDELAY:
+	case O_JITTER:
+	case O_PAGEOUT:
+	case O_PAGEOUT_EVERY:
 	case O_DROP:
 	case O_ONINT:
 		return cmd == VMB_CMD_EXEC || cmd == VMB_CMD_ATTACH;
@@ -283,6 +303,7 @@ static void defaults(struct vmb_opts *o)
 	o->role = "victim";
 	o->interval_us = 1000;
 	o->wait_map_s = 10;
+	o->pageout_every_s = 1;
 }
 
 static int check_role(const char *role)
@@ -301,7 +322,7 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 	uint64_t v;
 	size_t i;
 	int c, variant;
-	bool have_dur = false;
+	bool have_dur = false, have_po_every = false;
 
 	defaults(o);
 	if (argc < 2)
@@ -475,6 +496,32 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 				return bad_value(o->cmd, "--disk-delay-us", optarg,
 						 "microseconds 1..10000000");
 			break;
+		case O_SWAPDELAY:
+			if (vmb_parse_u64(optarg, 1, VMB_DELAY_US_MAX,
+					  &o->swap_delay_us))
+				return bad_value(o->cmd, "--swap-delay-us", optarg,
+						 "microseconds 1..10000000");
+			break;
+		case O_JITTER:
+			if (vmb_parse_u64(optarg, 1, VMB_DELAY_US_MAX,
+					  &o->jitter_us))
+				return bad_value(o->cmd, "--jitter-us", optarg,
+						 "microseconds 1..10000000");
+			break;
+		case O_PAGEOUT: {
+			struct vmb_exec_inj e;
+
+			if (vmb_exec_parse_map(optarg, &e))
+				return -EINVAL;
+			o->pageout = optarg;
+			break;
+		}
+		case O_PAGEOUT_EVERY:
+			if (vmb_parse_double(optarg, 0, 3600, &o->pageout_every_s))
+				return bad_value(o->cmd, "--pageout-every", optarg,
+						 "seconds, 0..3600");
+			have_po_every = true;
+			break;
 		case O_DROP:
 			o->drop_caches = true;
 			break;
@@ -494,6 +541,13 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			break;
 		}
 	}
+	if (o->jitter_us && !o->swap_delay_us && !o->disk_delay_us)
+		return vmb_fail(-EINVAL,
+				"%s: --jitter-us is added to a delay: give --swap-delay-us or --disk-delay-us",
+				arg0);
+	if (have_po_every && !o->pageout)
+		return vmb_fail(-EINVAL,
+				"%s: --pageout-every needs --pageout MAP", arg0);
 	if (o->cmd == VMB_CMD_EXEC) {
 		if (optind >= argc)
 			return vmb_fail(-EINVAL,

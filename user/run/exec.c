@@ -22,8 +22,13 @@
  * still this tool's. attach: the target is PID from the start.
  *
  * Injections (--inject) wait for their mapping (--wait-map) and are armed
- * in the order given; --disk-delay-us delays the target's reads from the
- * file disk (disk/scope target). Everything is disarmed when the target
+ * in the order given; --disk-delay-us and --swap-delay-us delay the
+ * target's reads from the file disk and the swap device (scope target),
+ * armed before the exec; the swap device is swapped on for the run if it
+ * is not. --pageout pages a mapping out with process_madvise() every
+ * --pageout-every seconds, so that its pages are read back through those
+ * delays. Children of the target are not it (the module targets one
+ * process): they are sampled from /proc and reported. Everything is disarmed when the target
  * exits, when --duration is up, when a mapping goes away (an error that
  * names it) and on Ctrl-C, whose handler thread disarms the injectors at
  * once (signals.c). CMD is then killed, or left running, per
@@ -32,6 +37,7 @@
  * the trace's own losses are metrics.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,8 +46,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +62,7 @@
 #include "lib/map.h"
 #include "lib/module.h"
 #include "lib/parse.h"
+#include "lib/swap.h"
 #include "run/exec.h"
 #include "run/output.h"
 #include "run/signals.h"
@@ -87,42 +96,68 @@ static bool target_exiting(pid_t pid)
 }
 
 
-int vmb_exec_parse_inj(const char *spec, struct vmb_exec_inj *e)
+/* MAP[,OFFSET[,LENGTH]] of f[0..n-1] into e; false if it does not parse. */
+static bool parse_map(char **f, int n, struct vmb_exec_inj *e)
+{
+	snprintf(e->map, sizeof(e->map), "%s", f[0]);
+	if (!strncmp(f[0], "0x", 2)) {
+		char *end;
+
+		errno = 0;
+		e->start = strtoull(f[0], &end, 16);
+		if (errno || *end != '-')
+			return false;
+		e->end = strtoull(end + 1, &end, 16);
+		if (errno || *end || e->end <= e->start)
+			return false;
+		e->raw = true;
+	}
+	if (n > 1 && vmb_parse_u64(f[1], 0, UINT64_MAX / 2, &e->off))
+		return false;
+	if (n > 2 && vmb_parse_u64(f[2], 1, VMB_LEN_MAX, &e->len))
+		return false;
+	return true;
+}
+
+/*
+ * [INJ,]MAP[,OFFSET[,LENGTH]] into e (INJ when inj): 0, or -EINVAL for
+ * the caller to name.
+ */
+static int parse_spec(const char *spec, struct vmb_exec_inj *e, bool inj)
 {
 	char buf[512], *f[4], *save = NULL, *tok;
-	int n = 0;
+	int n = 0, k = inj ? 1 : 0;
 
 	memset(e, 0, sizeof(*e));
 	e->spec = spec;
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
-		goto bad;
-	for (tok = strtok_r(buf, ",", &save); tok && n < 4;
+		return -EINVAL;
+	for (tok = strtok_r(buf, ",", &save); tok && n < 3 + k;
 	     tok = strtok_r(NULL, ",", &save))
 		f[n++] = tok;
-	if (n < 2 || tok || !vmb_inj_find(f[0]))
-		goto bad;
-	snprintf(e->inj, sizeof(e->inj), "%s", f[0]);
-	snprintf(e->map, sizeof(e->map), "%s", f[1]);
-	if (!strncmp(f[1], "0x", 2)) {
-		char *end;
-
-		errno = 0;
-		e->start = strtoull(f[1], &end, 16);
-		if (errno || *end != '-')
-			goto bad;
-		e->end = strtoull(end + 1, &end, 16);
-		if (errno || *end || e->end <= e->start)
-			goto bad;
-		e->raw = true;
-	}
-	if (n > 2 && vmb_parse_u64(f[2], 0, UINT64_MAX / 2, &e->off))
-		goto bad;
-	if (n > 3 && vmb_parse_u64(f[3], 1, VMB_LEN_MAX, &e->len))
-		goto bad;
+	if (tok || n < 1 + k || (inj && !vmb_inj_find(f[0])) ||
+	    !parse_map(f + k, n - k, e))
+		return -EINVAL;
+	if (inj)
+		snprintf(e->inj, sizeof(e->inj), "%s", f[0]);
 	return 0;
-bad:
+}
+
+int vmb_exec_parse_inj(const char *spec, struct vmb_exec_inj *e)
+{
+	if (!parse_spec(spec, e, true))
+		return 0;
 	return vmb_fail(-EINVAL,
 			"bad --inject '%s': expected INJ,MAP[,OFFSET[,LENGTH]] with INJ folio_lock or migration, MAP [heap], a [name], a file path or 0xSTART-0xEND, LENGTH at most %lu",
+			spec, VMB_LEN_MAX);
+}
+
+int vmb_exec_parse_map(const char *spec, struct vmb_exec_inj *e)
+{
+	if (!parse_spec(spec, e, false))
+		return 0;
+	return vmb_fail(-EINVAL,
+			"bad --pageout '%s': expected MAP[,OFFSET[,LENGTH]] with MAP [heap], a [name], a file path or 0xSTART-0xEND, LENGTH at most %lu",
 			spec, VMB_LEN_MAX);
 }
 
@@ -364,6 +399,24 @@ struct armed {
 	bool on;
 };
 
+/*
+ * A delayed disk of the target's, swap/ or disk/: its read delay (and
+ * jitter) with scope target, its stats at arming.
+ */
+struct delayed {
+	const char *dir;	/* "swap" or VMB_DISK_DIR */
+	const char *opt;	/* the option, for messages */
+	const char *feature;	/* in the root features file */
+	const char *scope;	/* its scope knob */
+	uint64_t delay_us;
+	bool armed;
+	bool ended;		/* st1 read */
+	struct vmb_swap_stats st0, st1;	/* at arming, at disarming */
+};
+
+/* How many processes started by the target are remembered (children). */
+#define MAX_KIDS 64
+
 struct session {
 	const struct vmb_opts *o;
 	struct vmb_module mod;
@@ -375,8 +428,15 @@ struct session {
 	bool reaped;
 	struct armed inj[VMB_MAX_INJECT];
 	int ninj;
-	bool disk_armed;
-	struct vmb_swap_stats disk0;	/* disk/stats when armed */
+	struct delayed dl[2];		/* swap, disk */
+	bool swapped_on;		/* by us: swapoff at the end */
+	bool env_saved;
+	struct vmb_swap_env env;	/* zswap, put back at the end */
+	struct vmb_exec_inj po;		/* --pageout */
+	uint64_t po_next;		/* when it is due again; 0: never */
+	uint64_t pageouts;
+	pid_t kids[MAX_KIDS];		/* children of the target seen */
+	int nkids;
 	struct tracer tr;
 	uint64_t t0, t_end;
 	char err[320];		/* the first error of the session */
@@ -401,9 +461,16 @@ static void disarm_all(struct session *s)
 			vmb_inj_disarm(s->inj[i].e.inj);
 		s->inj[i].on = false;
 	}
-	if (s->disk_armed)
-		vmb_rdisk_disarm(VMB_DISK_DIR);
-	s->disk_armed = false;
+	for (i = 0; i < (int)VMB_ARRAY_SIZE(s->dl); i++) {
+		/* The stats of the armed span: an attached target runs on. */
+		if (s->dl[i].armed)
+			s->dl[i].ended = !vmb_rdisk_read_stats(s->dl[i].dir,
+							       &s->dl[i].st1);
+		if (s->dl[i].armed)
+			vmb_rdisk_disarm(s->dl[i].dir);
+		s->dl[i].armed = false;
+	}
+	s->po_next = 0;
 	if (s->o->force_mmap_lock)
 		vmb_write(VMB_KNOB(target, force_mmap_lock), "0");
 }
@@ -426,38 +493,55 @@ static bool target_gone(struct session *s)
 	return s->pidfd >= 0 ? poll(&p, 1, 0) > 0 : kill(s->pid, 0) < 0;
 }
 
+/* Wait up to --wait-map for e's mapping: 0, or the error, named. */
+static int wait_mapping(struct session *s, const struct vmb_exec_inj *e,
+			const char *opt, uint64_t *addr, uint64_t *len)
+{
+	const struct vmb_opts *o = s->o;
+	uint64_t deadline = vmb_now_ns() + (uint64_t)(o->wait_map_s * 1e9);
+	int ret;
+
+	for (;;) {
+		ret = vmb_exec_resolve(s->pid, e, addr, len);
+		if (ret != -ENOENT)
+			break;
+		if (vmb_now_ns() > deadline || target_gone(s) ||
+		    atomic_load(&vmb_interrupted))
+			break;
+		usleep(1000);
+	}
+	/* Ctrl-C while waiting: the run ends as interrupted, not failed. */
+	if (ret == -ENOENT && atomic_load(&vmb_interrupted))
+		return -EINTR;
+	if (ret == -ENOENT && target_gone(s))
+		ret = -ESRCH;
+	if (ret == -ENOENT)
+		return vmb_fail(-ENOENT,
+				"no such mapping '%s' in process %d after %.3g s (%s %s; see /proc/%d/maps, --wait-map)",
+				e->map, (int)s->pid, o->wait_map_s, opt,
+				e->spec, (int)s->pid);
+	if (ret == -ESRCH)
+		return vmb_fail(-ESRCH,
+				"process %d exited before mapping '%s' could be %s",
+				(int)s->pid, e->map,
+				e->inj[0] ? "injected" : "paged out");
+	if (ret)
+		return vmb_fail(ret, "reading /proc/%d/maps", (int)s->pid);
+	return 0;
+}
+
 /* Wait for each mapping, then arm its injector. */
 static int arm_injections(struct session *s)
 {
 	const struct vmb_opts *o = s->o;
-	uint64_t deadline = vmb_now_ns() + (uint64_t)(o->wait_map_s * 1e9);
 	int i, ret;
 
 	for (i = 0; i < s->ninj; i++) {
 		struct armed *a = &s->inj[i];
 
-		for (;;) {
-			ret = vmb_exec_resolve(s->pid, &a->e, &a->addr, &a->len);
-			if (ret != -ENOENT)
-				break;
-			if (vmb_now_ns() > deadline || target_gone(s) ||
-			    atomic_load(&vmb_interrupted))
-				break;
-			usleep(1000);
-		}
-		if (ret == -ENOENT && target_gone(s))
-			ret = -ESRCH;
-		if (ret == -ENOENT)
-			return vmb_fail(-ENOENT,
-					"no such mapping '%s' in process %d after %.3g s (--inject %s; see /proc/%d/maps, --wait-map)",
-					a->e.map, (int)s->pid, o->wait_map_s,
-					a->e.spec, (int)s->pid);
-		if (ret == -ESRCH)
-			return vmb_fail(-ESRCH,
-					"process %d exited before mapping '%s' could be injected",
-					(int)s->pid, a->e.map);
+		ret = wait_mapping(s, &a->e, "--inject", &a->addr, &a->len);
 		if (ret)
-			return vmb_fail(ret, "reading /proc/%d/maps", (int)s->pid);
+			return ret;
 		ret = vmb_inj_setup(a->e.inj, (void *)(uintptr_t)a->addr,
 				    a->len, o->hold_us, o->interval_us, -1);
 		if (!ret)
@@ -473,25 +557,80 @@ static int arm_injections(struct session *s)
 	return 0;
 }
 
-static int arm_disk(struct session *s)
+/*
+ * The swap device swapped on (unless it already is), zswap off: the
+ * target's pages must reach the device to be read back late.
+ */
+static int swap_setup(struct session *s)
 {
+	char swaps[8192];
 	int ret;
 
-	if (!s->o->disk_delay_us)
+	if (!s->o->swap_delay_us)
 		return 0;
-	if (vmb_has_feature("disk_device") != 1)
+	if (vmb_has_feature("swap_device") != 1 || access(VMB_SWAP_DEV, F_OK))
 		return vmb_fail(-ENODEV,
-				"--disk-delay-us needs the module's file disk (features lacks disk_device)");
-	s->disk_armed = true;
-	ret = vmb_rdisk_read_stats(VMB_DISK_DIR, &s->disk0);
-	if (!ret)
-		ret = vmb_write(VMB_KNOB(disk, scope), "target");
-	if (!ret)
-		ret = vmb_rdisk_set(VMB_DISK_DIR, VMB_K_swap_read_delay_us,
-				    s->o->disk_delay_us);
+				"--swap-delay-us needs the module's swap device %s (features lacks swap_device: loaded with swap_mb=0, or a kernel without it; docs/swap.md)",
+				VMB_SWAP_DEV);
+	ret = vmb_read_file("/proc/swaps", swaps, sizeof(swaps));
+	if (ret < 0)
+		return vmb_fail(ret, "--swap-delay-us: reading /proc/swaps");
+	if (!strstr(swaps, VMB_SWAP_DEV " ")) {
+		ret = vmb_swap_on(0);
+		if (ret)
+			return vmb_fail(ret,
+					"--swap-delay-us: cannot swapon %s (root needed; in use by someone else?)",
+					VMB_SWAP_DEV);
+		s->swapped_on = true;
+	}
+	ret = vmb_swap_env_save(&s->env);
+	s->env_saved = true;
 	if (ret)
-		return vmb_fail(ret, "cannot arm %s/%s/read_delay_us", vmb_dir(),
-				VMB_DISK_DIR);
+		return vmb_fail(ret, "--swap-delay-us: turning zswap off (%s)",
+				VMB_ZSWAP_ENABLED);
+	return 0;
+}
+
+static void swap_teardown(struct session *s)
+{
+	if (s->swapped_on && vmb_swap_off())
+		fprintf(stderr, "vmalock-bench: swapoff %s: %s\n", VMB_SWAP_DEV,
+			strerror(errno));
+	s->swapped_on = false;
+	if (s->env_saved)
+		vmb_swap_env_restore(&s->env);
+	s->env_saved = false;
+}
+
+/* Each delay given: scope target, then its jitter and its read delay. */
+static int arm_delays(struct session *s)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < VMB_ARRAY_SIZE(s->dl); i++) {
+		struct delayed *d = &s->dl[i];
+
+		if (!d->delay_us)
+			continue;
+		if (vmb_has_feature(d->feature) != 1)
+			return vmb_fail(-ENODEV,
+					"%s needs the module's %s (features lacks %s)",
+					d->opt, d->dir, d->feature);
+		d->armed = true;
+		ret = vmb_rdisk_read_stats(d->dir, &d->st0);
+		if (!ret)
+			ret = vmb_write(d->scope, "target");
+		if (!ret)
+			ret = vmb_rdisk_set(d->dir, VMB_K_swap_jitter_us,
+					    s->o->jitter_us);
+		if (!ret)
+			ret = vmb_rdisk_set(d->dir, VMB_K_swap_read_delay_us,
+					    d->delay_us);
+		if (ret)
+			return vmb_fail(ret, "%s: cannot arm %s/%s/read_delay_us",
+					d->opt, vmb_dir(), d->dir);
+	}
 	return 0;
 }
 
@@ -521,6 +660,167 @@ static int check_mappings(struct session *s)
 	return 0;
 }
 
+/*
+ * Every VMA whose name is e's MAP, when MAP has no offset or length: a
+ * heap split by mprotect() or madvise() shows as several [heap] lines,
+ * and a file may be mapped more than once. The count, or -ESRCH.
+ */
+#define PAGEOUT_IOV 64
+static int resolve_every(pid_t pid, const struct vmb_exec_inj *e,
+			 struct iovec *iov, int max)
+{
+	struct maps_line m;
+	char path[64], line[640];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (!parse_maps_line(line, &m) || !path_matches(m.path, e->map))
+			continue;
+		iov[n].iov_base = (void *)(uintptr_t)m.start;
+		iov[n++].iov_len = (size_t)(m.end - m.start);
+	}
+	fclose(f);
+	if (!n && target_exiting(pid))
+		return -ESRCH;
+	return n;
+}
+
+/*
+ * process_madvise(MADV_PAGEOUT) of the target's ranges, from every CPU
+ * the tool may run on: each call drains only its own CPU's LRU batch,
+ * where a page just faulted in waits and cannot be reclaimed (see
+ * vmb_pageout()). Anonymous pages go to swap, clean file pages are
+ * dropped: either is read back on the target's next touch.
+ */
+struct pageout_arg {
+	int pidfd;
+	struct iovec *iov;
+	int n;
+};
+
+static int pageout_cpu(void *arg)
+{
+	struct pageout_arg *a = arg;
+
+	return syscall(SYS_process_madvise, a->pidfd, a->iov,
+		       (unsigned long)a->n, MADV_PAGEOUT, 0U) < 0 ? -errno : 0;
+}
+
+static int pageout_ranges(int pidfd, struct iovec *iov, int n)
+{
+	struct pageout_arg a = { pidfd, iov, n };
+
+	return vmb_each_cpu(pageout_cpu, &a);
+}
+
+/*
+ * --pageout: the mapping as it is now (a heap grows), paged out. Its
+ * going away is an error, as for --inject; the target's exit is not.
+ */
+static int pageout_now(struct session *s)
+{
+	const struct vmb_exec_inj *e = &s->po;
+	struct iovec iov[PAGEOUT_IOV];
+	uint64_t addr, len, bytes = 0;
+	int i, n = 1, ret;
+
+	if (e->raw || e->off || e->len) {
+		ret = vmb_exec_resolve(s->pid, e, &addr, &len);
+		iov[0].iov_base = (void *)(uintptr_t)addr;
+		iov[0].iov_len = (size_t)len;
+	} else {
+		n = ret = resolve_every(s->pid, e, iov, PAGEOUT_IOV);
+		if (!n)
+			ret = -ENOENT;
+		else if (n > 0)
+			ret = 0;
+	}
+	if (ret == -ESRCH)
+		return 0;
+	if (ret == -ENOENT) {
+		disarm_all(s);
+		return vmb_fail(-ENXIO,
+				"mapping '%s' of process %d (--pageout) went away after %.3f s: every injection disarmed",
+				e->map, (int)s->pid,
+				(double)(vmb_now_ns() - s->t0) / 1e9);
+	}
+	if (!ret)
+		ret = pageout_ranges(s->pidfd, iov, n);
+	if (ret == -ESRCH)
+		return 0;
+	for (i = 0; i < n; i++)
+		bytes += iov[i].iov_len;
+	if (ret)
+		return vmb_fail(ret,
+				"--pageout: process_madvise(MADV_PAGEOUT) of '%s' (%d ranges, %llu bytes) of process %d (needs CAP_SYS_NICE and Linux 5.10)",
+				e->map, n, (unsigned long long)bytes,
+				(int)s->pid);
+	s->pageouts++;
+	s->po_next = s->o->pageout_every_s > 0 ?
+			     vmb_now_ns() +
+				     (uint64_t)(s->o->pageout_every_s * 1e9) :
+			     0;
+	return 0;
+}
+
+/* Wait for --pageout's mapping and page it out a first time. */
+static int arm_pageout(struct session *s)
+{
+	uint64_t addr, len;
+	int ret;
+
+	if (!s->o->pageout)
+		return 0;
+	if (s->pidfd < 0)
+		return vmb_fail(-errno ? -errno : -ENOSYS,
+				"--pageout: pidfd_open(%d) (Linux 5.3)",
+				(int)s->pid);
+	ret = wait_mapping(s, &s->po, "--pageout", &addr, &len);
+	return ret ?: pageout_now(s);
+}
+
+/*
+ * Processes the target started: /proc/PID/task/TID/children of each of
+ * its threads (CONFIG_PROC_CHILDREN), sampled. The module targets one
+ * process, so their faults are not counted; the run says so.
+ */
+static void sample_children(struct session *s)
+{
+	char path[96], buf[4096], *p, *end;
+	struct dirent *d;
+	DIR *dir;
+	long kid;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)s->pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children",
+			 (int)s->pid, d->d_name);
+		if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
+			continue;
+		for (p = buf;; p = end) {
+			kid = strtol(p, &end, 10);
+			if (end == p || kid <= 0)
+				break;
+			for (i = 0; i < s->nkids && s->kids[i] != kid; i++)
+				;
+			if (i == s->nkids && s->nkids < MAX_KIDS)
+				s->kids[s->nkids++] = (pid_t)kid;
+		}
+	}
+	closedir(dir);
+}
+
 /* Until the target exits, --duration is up, an error or Ctrl-C. */
 static void watch(struct session *s)
 {
@@ -537,7 +837,10 @@ static void watch(struct session *s)
 		if (end && now >= end)
 			break;
 		if (now >= next_check) {
+			sample_children(s);
 			ret = check_mappings(s);
+			if (!ret && s->po_next && now >= s->po_next)
+				ret = pageout_now(s);
 			if (ret) {
 				session_error(s, ret);
 				break;
@@ -663,28 +966,13 @@ static int exec_started(struct session *s, int *go)
 	return 0;
 }
 
-/* target/mmap_lock, when the module has it, as metrics mmap_lock_NAME. */
-static void add_mmap_lock(struct vmb_result *res)
-{
-	struct vmb_mmap_lock ml;
-	char name[64];
-	int i;
-
-	if (vmb_read_mmap_lock(&ml))
-		return;
-	for (i = 0; i < VMB_ML_NR; i++) {
-		snprintf(name, sizeof(name), "mmap_lock_%s",
-			 vmb_mmap_lock_names[i]);
-		vmb_add_metric(res, name, (double)ml.v[i], true);
-	}
-}
-
 static void fill_result(struct session *s, struct vmb_result *res,
-			const uint64_t *before, bool counters, uint64_t lost)
+			const uint64_t *before, bool counters,
+			const uint64_t *ml0, bool ml, uint64_t lost)
 {
 	const struct vmb_opts *o = s->o;
 	struct vmb_role_result *rr = &res->roles[VMB_ROLE_VICTIM];
-	uint64_t after[VMB_C_NR];
+	uint64_t after[VMB_C_NR], ml1[VMB_ML_NR];
 	struct vmb_swap_stats st;
 	int i;
 
@@ -719,16 +1007,37 @@ static void fill_result(struct session *s, struct vmb_result *res,
 	else if (s->reaped && WIFSIGNALED(s->status))
 		vmb_add_metric(res, "exit_signal", WTERMSIG(s->status), false);
 	vmb_add_metric(res, "major_traced", (double)s->tr.major, false);
-	if (o->disk_delay_us && !vmb_rdisk_read_stats(VMB_DISK_DIR, &st)) {
-		vmb_add_metric(res, "disk_reads",
-			       (double)(st.v[VMB_SWAP_reads] -
-					s->disk0.v[VMB_SWAP_reads]), false);
-		vmb_add_metric(res, "disk_delayed",
-			       (double)(st.v[VMB_SWAP_delayed] -
-					s->disk0.v[VMB_SWAP_delayed]), false);
+	for (i = 0; i < (int)VMB_ARRAY_SIZE(s->dl); i++) {
+		const struct delayed *d = &s->dl[i];
+		char name[32];
+
+		if (!d->ended)
+			continue;
+		st = d->st1;
+		/* swap_reads, swap_delayed, swap_writes; disk_... */
+		snprintf(name, sizeof(name), "%s_reads", d->dir);
+		vmb_add_metric(res, name, (double)(st.v[VMB_SWAP_reads] -
+						   d->st0.v[VMB_SWAP_reads]),
+			       false);
+		snprintf(name, sizeof(name), "%s_delayed", d->dir);
+		vmb_add_metric(res, name, (double)(st.v[VMB_SWAP_delayed] -
+						   d->st0.v[VMB_SWAP_delayed]),
+			       false);
+		snprintf(name, sizeof(name), "%s_writes", d->dir);
+		vmb_add_metric(res, name, (double)(st.v[VMB_SWAP_writes] -
+						   d->st0.v[VMB_SWAP_writes]),
+			       false);
 	}
+	if (o->pageout)
+		vmb_add_metric(res, "pageouts", (double)s->pageouts, false);
+	vmb_add_metric(res, "children", s->nkids, false);
 	vmb_add_metric(res, "trace_lost", (double)lost, true);
-	add_mmap_lock(res);
+	/* target/mmap_lock where the module has it: run's figures. */
+	if (ml && !vmb_module_read_mmap_lock(&s->mod, ml1)) {
+		res->have_mmap_lock = true;
+		for (i = 0; i < VMB_ML_NR; i++)
+			res->mmap_lock[i] = ml1[i] - ml0[i];
+	}
 }
 
 static int session_prepare(struct session *s)
@@ -738,6 +1047,20 @@ static int session_prepare(struct session *s)
 
 	s->pidfd = -1;
 	s->ex_fd = -1;
+	s->dl[0] = (struct delayed){ .dir = "swap", .opt = "--swap-delay-us",
+				     .feature = "swap_device",
+				     .scope = VMB_KNOB(swap, scope),
+				     .delay_us = o->swap_delay_us };
+	s->dl[1] = (struct delayed){ .dir = VMB_DISK_DIR,
+				     .opt = "--disk-delay-us",
+				     .feature = "disk_device",
+				     .scope = VMB_KNOB(disk, scope),
+				     .delay_us = o->disk_delay_us };
+	if (o->pageout) {
+		ret = vmb_exec_parse_map(o->pageout, &s->po);
+		if (ret)
+			return ret;
+	}
 	for (i = 0; i < o->ninject; i++) {
 		ret = vmb_exec_parse_inj(o->inject[i], &s->inj[i].e);
 		if (ret)
@@ -761,7 +1084,7 @@ static int session_prepare(struct session *s)
 			return vmb_fail(ret, "--drop-caches: writing 3 to %s",
 					VMB_DROP_CACHES);
 	}
-	return 0;
+	return swap_setup(s);
 }
 
 /* The target set, the trace on, force_mmap_lock if asked. */
@@ -785,13 +1108,15 @@ static int session_target(struct session *s)
 static int session_run(struct session *s, struct vmb_result *res)
 {
 	const struct vmb_opts *o = s->o;
-	uint64_t before[VMB_C_NR], lost = 0;
-	bool counters = false;
+	uint64_t before[VMB_C_NR], ml0[VMB_ML_NR], lost = 0;
+	bool counters = false, ml = false;
 	int ret, go_fd = -1;
 
 	ret = session_prepare(s);
-	if (ret)
+	if (ret) {
+		swap_teardown(s);
 		return ret;
+	}
 	vmb_install_signals();
 	if (o->cmd == VMB_CMD_EXEC) {
 		ret = find_cmd(o->cmd_argv[0]);
@@ -810,8 +1135,13 @@ static int session_run(struct session *s, struct vmb_result *res)
 	}
 	if (!ret)
 		ret = session_target(s);
+	/* Delays before the exec: none of CMD's reads is missed. */
+	if (!ret)
+		ret = arm_delays(s);
 	if (!ret)
 		counters = !vmb_module_read_counters(&s->mod, before);
+	if (!ret)
+		ml = !vmb_module_read_mmap_lock(&s->mod, ml0);
 	if (!ret && o->cmd == VMB_CMD_EXEC)
 		ret = exec_started(s, &go_fd);
 	else if (!ret)
@@ -819,10 +1149,10 @@ static int session_run(struct session *s, struct vmb_result *res)
 	if (!ret && s->child)
 		s->pidfd = open_pidfd(s->pid);
 	if (!ret)
-		ret = arm_disk(s);
-	if (!ret)
 		ret = arm_injections(s);
-	if (ret)
+	if (!ret)
+		ret = arm_pageout(s);
+	if (ret && ret != -EINTR)
 		session_error(s, ret);
 	if (!ret)
 		watch(s);
@@ -838,7 +1168,7 @@ static int session_run(struct session *s, struct vmb_result *res)
 	}
 	tracer_stop(&s->tr, &lost);
 	if (s->t0)
-		fill_result(s, res, before, counters, lost);
+		fill_result(s, res, before, counters, ml0, ml, lost);
 	if (s->mod.target_set) {
 		vmb_module_set_target(&s->mod, 0);
 		s->mod.target_set = false;
@@ -847,6 +1177,8 @@ static int session_run(struct session *s, struct vmb_result *res)
 		close(s->pidfd);
 	if (s->ex_fd >= 0)
 		close(s->ex_fd);
+	/* After the stats are read: swapoff reads every page back. */
+	swap_teardown(s);
 	return s->t0 ? 0 : s->ret;
 }
 
@@ -872,6 +1204,13 @@ static int exec_or_attach(const struct vmb_opts *o)
 			vmb_print_result(stdout, res, true, true);
 		if (o->json)
 			ret = vmb_write_json(o->json, o, &env, &s->mod, res, 1);
+		/* The module targets one process: its children go uncounted. */
+		if (s->nkids)
+			fprintf(stderr,
+				"vmalock-bench: note: process %d started %d process%s (first %d), seen every 20 ms: only %d is the target, their faults are not in these figures\n",
+				(int)s->pid, s->nkids, s->nkids > 1 ? "es" : "",
+				(int)s->kids[0], (int)s->pid);
+
 		if (!ret && s->ret) {
 			vmb_clear_error();
 			ret = vmb_fail(s->ret, "%s", s->err);

@@ -14,13 +14,14 @@
 #include "run/opts.h"
 
 /*
- * --inject INJ,MAP[,OFFSET[,LENGTH]] as parsed: MAP is [heap], [stack]
- * (any [name] of maps), a path (absolute: exact; else the last path
- * component), or a raw range 0xSTART-0xEND.
+ * --inject INJ,MAP[,OFFSET[,LENGTH]] and --pageout MAP[,OFFSET[,LENGTH]]
+ * as parsed: MAP is [heap], [stack] (any [name] of maps), a path
+ * (absolute: exact; else the last path component), or a raw range
+ * 0xSTART-0xEND.
  */
 struct vmb_exec_inj {
 	const char *spec;	/* as given, for messages */
-	char inj[16];		/* folio_lock, migration */
+	char inj[16];		/* folio_lock, migration; "" for --pageout */
 	char map[256];
 	bool raw;		/* map is a range: start, end */
 	uint64_t start, end;
@@ -30,6 +31,8 @@ struct vmb_exec_inj {
 
 /* -EINVAL with a message naming the spec when it does not parse. */
 int vmb_exec_parse_inj(const char *spec, struct vmb_exec_inj *e);
+/* The same for --pageout's MAP[,OFFSET[,LENGTH]]. */
+int vmb_exec_parse_map(const char *spec, struct vmb_exec_inj *e);
 /*
  * Where e lies in pid's address space now: 0 and *addr, *len; -ENOENT
  * when no mapping matches (yet), -ESRCH when pid is gone.

@@ -64,6 +64,10 @@ struct vmb_opts {
 	int ninject;
 	uint64_t interval_us;	/* between holds */
 	uint64_t disk_delay_us;
+	uint64_t swap_delay_us;	/* also swapon of the swap device */
+	uint64_t jitter_us;	/* of each delay given */
+	const char *pageout;	/* MAP[,OFF[,LEN]]: process_madvise() */
+	double pageout_every_s;	/* 0: once */
 	bool drop_caches;
 	double wait_map_s;	/* how long a mapping is waited for */
 	enum vmb_on_int on_interrupt;

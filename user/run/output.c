@@ -199,6 +199,41 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* exec and attach: what ran and what was armed, "exec":{...}. */
+static void json_exec_settings(FILE *f, const struct vmb_opts *o)
+{
+	int k;
+
+	fputs("\"exec\":{\"command\":", f);
+	if (o->cmd_argv) {
+		fputc('[', f);
+		for (k = 0; o->cmd_argv[k]; k++) {
+			fputs(k ? "," : "", f);
+			json_str(f, o->cmd_argv[k]);
+		}
+		fputc(']', f);
+	} else {
+		fputs("null", f);
+	}
+	fprintf(f, ",\"pid\":%d,\"inject\":[", o->attach_pid);
+	for (k = 0; k < o->ninject; k++) {
+		fputs(k ? "," : "", f);
+		json_str(f, o->inject[k]);
+	}
+	fprintf(f, "],\"wait_map_s\":%.6g,\"interval_us\":%llu,\"disk_delay_us\":%llu,\"swap_delay_us\":%llu,\"jitter_us\":%llu,\"pageout\":",
+		o->wait_map_s, (unsigned long long)o->interval_us,
+		(unsigned long long)o->disk_delay_us,
+		(unsigned long long)o->swap_delay_us,
+		(unsigned long long)o->jitter_us);
+	if (o->pageout)
+		json_str(f, o->pageout);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"pageout_every_s\":%.6g,\"drop_caches\":%s,\"on_interrupt\":\"%s\"},",
+		o->pageout_every_s, o->drop_caches ? "true" : "false",
+		o->on_interrupt == VMB_ON_INT_KEEP ? "keep" : "kill");
+}
+
 static void json_role(FILE *f, const struct vmb_role_result *rr)
 {
 	const struct vmb_hist *h = &rr->h;
@@ -332,6 +367,8 @@ int vmb_write_json(const char *path, const struct vmb_opts *o,
 	else
 		fprintf(f, "\"accounting_overhead_ns\":%.3g,",
 			env->accounting_overhead_ns);
+	if (o->cmd == VMB_CMD_EXEC || o->cmd == VMB_CMD_ATTACH)
+		json_exec_settings(f, o);
 	fprintf(f, "\"hist_sub_bits\":%d},\"results\":[", VMB_HIST_SUB_BITS);
 	for (i = 0; i < n; i++) {
 		const struct vmb_result *r = &res[i];

@@ -621,6 +621,10 @@ static const struct bad_case bad_cases[] = {
 	{ { "run", "--writer", "chmod" }, "--writer" },
 	{ { "compare" }, "compare" },
 	{ { "frobnicate" }, "'frobnicate'" },
+	{ { "exec", "--swap-delay-us", "0" }, "--swap-delay-us" },
+	{ { "exec", "--jitter-us", "5", "--" }, "--jitter-us" },
+	{ { "exec", "--pageout", "0x2000-0x1000" }, "bad --pageout '0x2000-0x1000'" },
+	{ { "attach", "--pageout-every", "1", "1" }, "--pageout-every" },
 };
 
 /*
@@ -1150,6 +1154,283 @@ TEST_F_TIMEOUT(exec_sigint, disarms, 60)
 }
 
 /*
+ * --swap-delay-us with --pageout: vmb-touch writes 256 pages of its heap
+ * and reads them again every 300 ms, while the tool pages the heap out
+ * every 200 ms; the swap device, swapped on by the tool, reads the
+ * target's pages back 2 ms late. Every swap read is the target's and
+ * delayed, pages went out (writes), the program read what it wrote, and
+ * afterwards swap is off and every delay 0. attach does the same to a
+ * running vmb-touch, with a jitter.
+ */
+FIXTURE(swap_delay) {
+	char *out;
+	pid_t pid;		/* attach: the target */
+	char pid_s[16];
+};
+
+FIXTURE_VARIANT(swap_delay) {
+	bool attach;
+};
+
+FIXTURE_VARIANT_ADD(swap_delay, exec) { .attach = false };
+FIXTURE_VARIANT_ADD(swap_delay, attach) { .attach = true };
+
+FIXTURE_SETUP(swap_delay)
+{
+	char *const heap[] = { TOUCH, "heap", "256", "30", "300", NULL };
+
+	self->pid = 0;
+	self->out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, self->out);
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	ASSERT_EQ(0, swap_is_on()) TH_LOG("%s is swapped on already", VMB_SWAP_DEV);
+	if (!variant->attach)
+		return;
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (!self->pid) {
+		execv(TOUCH, heap);
+		_exit(127);
+	}
+	snprintf(self->pid_s, sizeof(self->pid_s), "%d", (int)self->pid);
+	/* Its heap written before the attach: paged out at once. */
+	usleep(500000);
+}
+
+FIXTURE_TEARDOWN(swap_delay)
+{
+	int status;
+
+	if (self->pid > 0) {
+		kill(self->pid, SIGKILL);
+		waitpid(self->pid, &status, 0);
+	}
+	vmb_swap_disarm();
+	free(self->out);
+}
+
+TEST_F_TIMEOUT(swap_delay, reads_late_from_swap, 120)
+{
+	char json[] = "/tmp/tool_test.swap.XXXXXX", *doc, *res;
+	char *const exec_argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+				    "2000", "--pageout", "[heap]",
+				    "--pageout-every", "0.2", "--json", json,
+				    "--", TOUCH, "heap", "256", "6", "300",
+				    NULL };
+	char *const attach_argv[] = { "vmalock-bench", "attach", self->pid_s,
+				      "-d", "2", "--swap-delay-us", "2000",
+				      "--jitter-us", "500", "--pageout",
+				      "[heap]", "--pageout-every", "0.2",
+				      "--json", json, NULL };
+	double reads, delayed, writes, pageouts, count, p99, v;
+	char name[32];
+
+	if (variant->attach)
+		snprintf(name, sizeof(name), "attach:%d", (int)self->pid);
+	else
+		snprintf(name, sizeof(name), "exec:vmb-touch");
+	exec_result(_metadata, variant->attach ? attach_argv : exec_argv,
+		    json, self->out, name, &doc, &res);
+	if (!variant->attach) {
+		EXPECT_NE(NULL, strstr(self->out, "1536 reads right of 1536"))
+			TH_LOG("%s", self->out);
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "exit_status", &v));
+		EXPECT_EQ(0, v);
+	}
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_reads", &reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_delayed", &delayed));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "swap_writes", &writes));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "pageouts", &pageouts));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "p99_ns", &p99));
+	TH_LOG("%s: %.0f faults, p99 %.2f ms; %.0f pageouts, swap writes %.0f, reads %.0f (%.0f delayed)",
+	       name, count, p99 / 1e6, pageouts, writes, reads, delayed);
+	EXPECT_GE(pageouts, 2);
+	EXPECT_GT(writes, 0);
+	EXPECT_GT(delayed, 0);
+	/* scope target: the target's reads, and only they, are late */
+	EXPECT_EQ(delayed, reads);
+	/* A delayed read is a fault of at least 2 ms: above 1% of them, p99. */
+	if (delayed > count / 50)
+		EXPECT_GE(p99, 2000000);
+	free(doc);
+	assert_all_disarmed(_metadata);
+	EXPECT_EQ(0, swap_is_on());
+}
+
+/*
+ * Ctrl-C with the swap delay armed, while the tool waits for the
+ * --pageout mapping or once it has paged out (swap writes seen): exit
+ * 130, delays 0, swap off, no target.
+ */
+FIXTURE(swap_sigint) {
+	pid_t pid;
+};
+
+FIXTURE_VARIANT(swap_sigint) {
+	const char *map;
+	bool paged_out;		/* wait for swap writes before Ctrl-C */
+};
+
+FIXTURE_VARIANT_ADD(swap_sigint, waiting) {
+	.map = "nosuch.map", .paged_out = false,
+};
+FIXTURE_VARIANT_ADD(swap_sigint, paging) {
+	.map = "[heap]", .paged_out = true,
+};
+
+FIXTURE_SETUP(swap_sigint)
+{
+	self->pid = 0;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	ASSERT_EQ(0, swap_is_on());
+}
+
+FIXTURE_TEARDOWN(swap_sigint)
+{
+	if (self->pid > 0)
+		kill(self->pid, SIGKILL);
+	vmb_swap_disarm();
+}
+
+TEST_F_TIMEOUT(swap_sigint, swaps_off, 60)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--pageout", (char *)variant->map,
+			       "--pageout-every", "0.1", "--wait-map", "60",
+			       "--", TOUCH, "heap", "64", "1000", "100", NULL };
+	struct vmb_swap_stats st0, st;
+	uint64_t v = 0, end;
+	pid_t pid;
+
+	ASSERT_EQ(0, vmb_swap_read_stats(&st0));
+	pid = spawn(argv, -1);
+	ASSERT_LT(0, pid);
+	self->pid = pid;
+	end = now_ms() + 20000;
+	while (now_ms() < end) {
+		if (!knob_u64(VMB_KNOB(swap, read_delay_us), &v) && v == 1000)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(1000ULL, v) TH_LOG("the swap delay was never armed");
+	EXPECT_EQ(1, swap_is_on());
+	st = st0;
+	while (variant->paged_out && now_ms() < end &&
+	       !vmb_swap_read_stats(&st) &&
+	       st.v[VMB_SWAP_writes] == st0.v[VMB_SWAP_writes])
+		usleep(20000);
+	if (variant->paged_out)
+		ASSERT_LT(st0.v[VMB_SWAP_writes], st.v[VMB_SWAP_writes]);
+	ASSERT_EQ(0, kill(pid, SIGINT));
+	EXPECT_EQ(130, wait_for(pid, 30));
+	self->pid = 0;
+	assert_all_disarmed(_metadata);
+}
+
+/* A process that CMD starts is not the target, and the run says so. */
+TEST(exec_children_not_targeted)
+{
+	char json[] = "/tmp/tool_test.fork.XXXXXX", *doc, *res, *out;
+	char *const argv[] = { "vmalock-bench", "exec", "--json", json, "--",
+			       TOUCH, "fork", "2000", "300", NULL };
+	double count, kids;
+
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, argv, json, out, "exec:vmb-touch", &doc, &res);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "children", &kids));
+	ASSERT_EQ(0, json_num(res, "\"victim\":", "count", &count));
+	EXPECT_EQ(1, kids);
+	EXPECT_NE(NULL, strstr(out, "started 1 process")) TH_LOG("%s", out);
+	/* The child's 2000 page faults are not the target's. */
+	EXPECT_LT(count, 2000) TH_LOG("%.0f faults counted", count);
+	free(doc);
+	free(out);
+	assert_all_disarmed(_metadata);
+}
+
+/* swapon refused (the device held open exclusively): named, undone. */
+TEST(exec_swapon_fails)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--", TOUCH, "sleep", "1", NULL };
+	char *out;
+	int fd, ret;
+
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device (swap_mb=0 or unsupported kernel)");
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	fd = open(VMB_SWAP_DEV, O_RDONLY | O_EXCL);
+	ASSERT_LE(0, fd) TH_LOG("open %s O_EXCL: %s", VMB_SWAP_DEV,
+				strerror(errno));
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	close(fd);
+	TH_LOG("%s", out);
+	EXPECT_EQ(1, ret);
+	EXPECT_NE(NULL, strstr(out, "cannot swapon " VMB_SWAP_DEV));
+	assert_all_disarmed(_metadata);
+	free(out);
+}
+
+/*
+ * No swap device (the module reloaded with swap_mb=0): --swap-delay-us
+ * says what is missing; the module is loaded again as before.
+ */
+FIXTURE(swap_gone) {
+	bool reloaded;
+};
+
+FIXTURE_SETUP(swap_gone)
+{
+	self->reloaded = false;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (vmb_has_feature("swap_device") != 1)
+		SKIP(return, "no swap device to take away");
+	ASSERT_EQ(0, swap_is_on());
+	ASSERT_EQ(0, vmb_system("rmmod vmalock_bench"));
+	self->reloaded = true;
+	ASSERT_EQ(0, vmb_system("modprobe vmalock_bench swap_mb=0"));
+}
+
+FIXTURE_TEARDOWN(swap_gone)
+{
+	if (!self->reloaded)
+		return;
+	vmb_system("rmmod vmalock_bench");
+	EXPECT_EQ(0, vmb_system("modprobe vmalock_bench"));
+	EXPECT_EQ(1, vmb_has_feature("swap_device"));
+}
+
+TEST_F_TIMEOUT(swap_gone, exec_says_so, 90)
+{
+	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us",
+			       "1000", "--", TOUCH, "sleep", "1", NULL };
+	char *out = malloc(OUT_MAX);
+	int ret;
+
+	ASSERT_NE(NULL, out);
+	ret = run_tool(argv, out, OUT_MAX, 50);
+	TH_LOG("%s", out);
+	EXPECT_EQ(1, ret);
+	EXPECT_NE(NULL, strstr(out, "--swap-delay-us needs the module's swap device"));
+	assert_all_disarmed(_metadata);
+	free(out);
+}
+
+/*
  * Debian's sqlite3 under exec: a database on ext4 on the file disk, read
  * through mmap (PRAGMA mmap_size) by 500 random row lookups in one query,
  * while a thread preloaded into sqlite3 (libvmb-churn.so) maps and unmaps
@@ -1212,6 +1493,91 @@ static void sqlite_once(struct __test_metadata *_metadata, const char *delay,
 	       r->p99 / 1e3, r->reads, r->delayed, r->churn);
 	free(doc);
 	free(out);
+}
+
+/*
+ * --pageout of a file on the file disk, with --disk-delay-us: its clean
+ * pages are dropped every 200 ms and vmb-touch, reading the file six
+ * times 300 ms apart, reads them from the disk again, each read 2 ms
+ * late. Against the same run without --pageout (one pass from the disk,
+ * then the page cache): more than twice the reads, every one the
+ * target's and delayed.
+ */
+#define PO_PAGES 64
+FIXTURE(disk_pageout) {
+	bool mounted;
+};
+
+FIXTURE_SETUP(disk_pageout)
+{
+	const char *why = vmb_disk_unusable();
+
+	self->mounted = false;
+	if (access(TOUCH, X_OK))
+		SKIP(return, "%s not found", TOUCH);
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, vmb_disk_prepare(false));
+	self->mounted = true;
+	ASSERT_EQ(0, vmb_disk_write_file("po.dat", PO_PAGES, 7));
+}
+
+FIXTURE_TEARDOWN(disk_pageout)
+{
+	vmb_rdisk_disarm(VMB_DISK_DIR);
+	if (self->mounted)
+		vmb_disk_umount();
+}
+
+/* One run, with --pageout po.dat or without: disk reads, delayed. */
+static void po_run(struct __test_metadata *_metadata, bool pageout,
+		   double *reads, double *delayed)
+{
+	char json[] = "/tmp/tool_test.po.XXXXXX", *doc, *res, *out;
+	char *const argv[] = { "vmalock-bench", "exec", "--drop-caches",
+			       "--disk-delay-us", "2000", "--json", json,
+			       "--pageout", "po.dat", "--pageout-every", "0.2",
+			       NULL };
+	char *const tail[] = { "--", TOUCH, "read", VMB_DISK_MNT "/po.dat",
+			       "6", "300", NULL };
+	char *full[20];
+	double pageouts = 0, major;
+	int n = 0, i;
+
+	for (i = 0; argv[i] && (pageout || i < 7); i++)
+		full[n++] = argv[i];
+	for (i = 0; tail[i]; i++)
+		full[n++] = tail[i];
+	full[n] = NULL;
+	out = malloc(OUT_MAX);
+	ASSERT_NE(NULL, out);
+	exec_result(_metadata, full, json, out, "exec:vmb-touch", &doc, &res);
+	EXPECT_NE(NULL, strstr(out, "64 pages read 6 times")) TH_LOG("%s", out);
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_reads", reads));
+	ASSERT_EQ(0, json_num(res, "\"metrics\":", "disk_delayed", delayed));
+	if (pageout)
+		ASSERT_EQ(0, json_num(res, "\"metrics\":", "pageouts", &pageouts));
+	ASSERT_EQ(0, json_num(res, "\"counters\":", "major", &major));
+	TH_LOG("%d file pages read 6 times, %s --pageout: %.0f pageouts, %.0f disk reads (%.0f delayed), %.0f major faults",
+	       PO_PAGES, pageout ? "with" : "without", pageouts, *reads,
+	       *delayed, major);
+	if (pageout)
+		EXPECT_GE(pageouts, 2);
+	free(doc);
+	free(out);
+}
+
+TEST_F_TIMEOUT(disk_pageout, file_read_again_late, 120)
+{
+	double reads0, delayed0, reads, delayed;
+
+	po_run(_metadata, false, &reads0, &delayed0);
+	po_run(_metadata, true, &reads, &delayed);
+	EXPECT_LT(0, reads0);
+	EXPECT_EQ(delayed0, reads0);
+	EXPECT_EQ(delayed, reads);
+	EXPECT_GT(reads, 2 * reads0);
+	assert_all_disarmed(_metadata);
 }
 
 FIXTURE(sqlite) {
