@@ -6,8 +6,10 @@
  * line checks and why.
  *
  * Every judged value is taken repeat by repeat (a slowdown against the
- * same repeat's baseline, a MOVE/COPY ratio of the same repeat index, a
- * figure of the repeat's faults), and carries the 95% t-interval of its
+ * same repeat's baseline, or over a control scenario's of the same
+ * repeat; a MOVE/COPY ratio of the same repeat index; a figure of the
+ * repeat's faults; a scenario metric, or a counter, of the repeat), and
+ * carries the 95% t-interval of its
  * mean over the repeats. A configuration's verdict is Observed when the
  * whole interval is on the expected side of the threshold, Not observed
  * when none of it is (a finding about the kernel, said plainly), and Not
