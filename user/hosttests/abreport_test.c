@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The A/B report: on recorded runs (data/ab-*.json, a "scripts/ab --tiny"
- * of 6.1, 6.12 and 6.12 with force_mmap_lock) and on made-up ones whose
+ * of 6.1, 6.12 and 6.12 with force_mmap_lock; data/ab2-*.json, the runs
+ * of the writer, counter and control claims) and on made-up ones whose
  * verdicts are known, the summary follows the data both ways.
  */
 #include <dirent.h>
@@ -149,15 +150,15 @@ TEST_F(recorded, summary_tables_and_skips)
 	md = slurp(self->dir, "report.md");
 	ASSERT_NE(NULL, md);
 	/*
-	 * Five seed lines: 003 with no claim row yet, 004 with a scenario
-	 * newer than the recorded runs.
+	 * Five seed lines: 003 and 004 with scenarios newer than the
+	 * recorded runs.
 	 */
 	EXPECT_NE(NULL, strstr(md, "## Seeds\n\n- **Seed 000**"));
 	EXPECT_NE(NULL, strstr(md, "- **Seed 001**, "));
 	EXPECT_NE(NULL, strstr(md, "- **Seed 002**, "));
 	EXPECT_NE(NULL, strstr(md, "- **Seed 003**, "));
 	EXPECT_NE(NULL, strstr(line_with(md, "- **Seed 003**, "),
-			       "**Cannot be judged here**: no scenario"));
+			       "**Cannot be judged here**: no configuration ran its scenarios"));
 	EXPECT_NE(NULL, strstr(line_with(md, "- **Seed 004**, "),
 			       "**Cannot be judged here**: no configuration ran its scenarios"));
 	/* A line per claim row and thread count, each with a verdict. */
@@ -316,6 +317,74 @@ TEST_F(recorded, bad_file_leaves_no_report)
 	EXPECT_NE(NULL, strstr(vmb_errmsg(), "/nonexistent/x.json"));
 	md = slurp(self->dir, "report.md");
 	EXPECT_EQ(NULL, md);
+	free(md);
+}
+
+/*
+ * Recorded runs of the claim kinds beside slowdowns (data/ab2-*.json: one
+ * boot each of 6.1 and 6.12, 1 victim thread, 20 faults, 10 ms holds, 2
+ * repeats): uffd-wake-retry, collapse-shmem-2proc, file-io and
+ * baseline-anon (-run), the seed-001 cost runs with --writer mprotect
+ * (-mprotect) and --writer fork (-fork); each configuration its three
+ * files joined, as scripts/ab joins them.
+ */
+TEST(recorded_writer_counter_control)
+{
+	static const char *const cfgs[] = { "6.1", "6.12", "6.12-forced" };
+	static const char *const parts[] = { "run", "mprotect", "fork" };
+	char specs[3][3 * PATH_MAX + 3], path[PATH_MAX];
+	char dir[64] = "/tmp/vmb-ab-test.XXXXXX", *md;
+	const char *f[3];
+	int i, k;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		specs[i][0] = '\0';
+		for (k = 0; k < 3; k++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "ab2-%s-%s.json", cfgs[i],
+				 parts[k]);
+			ASSERT_EQ(0, data_path(path, sizeof(path), name));
+			ASSERT_EQ(0, access(path, R_OK)) TH_LOG("recorded run %s missing", path);
+			if (k)
+				strcat(specs[i], "+");
+			strcat(specs[i], path);
+		}
+		f[i] = specs[i];
+	}
+	ASSERT_EQ(0, report(dir, f, 3, false)) TH_LOG("%s", vmb_errmsg());
+	md = slurp(dir, "report.md");
+	rm_dir(dir);
+	ASSERT_NE(NULL, md);
+#define REC_IN(what, text)                                                     \
+	EXPECT_NE(NULL, strstr(line_with(md, what), text))                     \
+		TH_LOG("%s", line_with(md, what))
+	/*
+	 * The writer's sleep over the victims' fault time: 6.12's swap-in
+	 * kept the VMA lock for the whole read, both repeats ~76%.
+	 */
+	REC_IN("`seed001-cost-swap`",
+	       "6.12: 76% [74.3, 77.7] (writer_wait_ms 209, writer_waits 7.5, behind_writer 1.04e+04)");
+	/* Only the forced column's two repeats far apart: Not significant. */
+	REC_IN("`seed001-cost-swap`",
+	       "**Not significant**: 6.12 forced 152% [-691, 996], against > 10%.");
+	/* The page-cache fault: judged with the VMA lock only, 6.1 shown. */
+	REC_IN("`seed001-cost-file`", "6.1: 57.5% [-325, 440]");
+	REC_IN("`seed001-cost-file`",
+	       "Expected: <= 10% with the VMA lock (6.12). **Not significant**: 6.12 0.998% [-11.7, 13.7], against <= 10%.");
+	/* Retried after FAULT_FLAG_TRIED on every kernel: seed 003. */
+	REC_IN("`seed003-wake-retry`",
+	       "`retry_after_tried` per run 6.1: 60 [60, 60] (4+ attempts: 0.0608% of faults), 6.12: 40 [40, 40]");
+	REC_IN("`seed003-wake-retry`", "**Observed.**");
+	REC_IN("- **Seed 003**", "Observed 1 (of 1 line below).");
+	/* file-io over the control of the same repeat, both slowdowns said. */
+	REC_IN("`d065bd810b6d-file-io`",
+	       "6.1: 1.07x [-10.2, 12.4] (3.65x over 7.05x) (960 ops/s, baseline 2172)");
+	/* A SCENARIO+MODE table says what the writer did. */
+	EXPECT_NE(NULL, strstr(md, "### swap-sync+fork\n\n"));
+	EXPECT_NE(NULL, strstr(md, "; the writer: --writer fork (vmalock-bench(8)).\n"));
+#undef REC_IN
 	free(md);
 }
 
@@ -519,7 +588,7 @@ TEST_F(madeup, as_the_seeds_say)
 		  "6.1: 1 [1, 1] (with bystanders and writer), 6.12: 0 [0, 0] (with bystanders and writer), 6.12 forced: 1 [1, 1] (with bystanders and writer).");
 	EXPECT_IN("`seed000-swap-sync-mmap-lock`", "**Observed.**");
 	EXPECT_IN("- **Seed 000**", "Observed 2, Cannot be judged here 4 (of 6 lines below).");
-	EXPECT_IN("- **Seed 001**", "Observed 1, Cannot be judged here 1 (of 2 lines below).");
+	EXPECT_IN("- **Seed 001**", "Observed 1, Cannot be judged here 5 (of 6 lines below).");
 	/* The per-fault rows of the scenario's table. */
 	EXPECT_NE(NULL, strstr(self->md, "| mmap_lock reads in faults / fault | 1 ±0% | 0 | 0x* | 1 ±0% | 1x |\n"));
 	EXPECT_NE(NULL, strstr(self->md, "| mmap_lock wait / fault | 5.0us ±0% | 0ns | 0x* | 5.0us ±0% | 1x |\n"));
@@ -544,7 +613,7 @@ TEST_F(madeup, findings_said_plainly)
 	/* The forced run whose faults still took the VMA lock: a finding. */
 	EXPECT_IN("`seed000-swap-sync`",
 		  "**Not observed**: 6.12 forced 100% [100, 100] (expected <= 10%).");
-	EXPECT_IN("- **Seed 001**", "Not observed 1, Cannot be judged here 1 (of 2 lines below).");
+	EXPECT_IN("- **Seed 001**", "Not observed 1, Cannot be judged here 5 (of 6 lines below).");
 	EXPECT_NE(NULL, strstr(self->md, "- **A/B wall time**: 200 s for 3 configurations. Expected: <= 180 s for three with the default repeats under TCG on 2 cores. **Not met.**"));
 }
 
@@ -574,7 +643,7 @@ TEST_F(madeup, noise_retries_and_no_mmap_lock)
 	EXPECT_IN("`seed000-swap-sync-mmap-lock`",
 		  "**Cannot be judged here**: no mmap_lock figures");
 	EXPECT_NE(NULL, strstr(self->md, "| done in 2 attempts | 100.0% ±0% | 0.0% | 0x* | 100.0% ±0% | 1x |\n"));
-	EXPECT_IN("- **Seed 001**", "Not significant 1, Cannot be judged here 1 (of 2 lines below).");
+	EXPECT_IN("- **Seed 001**", "Not significant 1, Cannot be judged here 5 (of 6 lines below).");
 }
 
 /*
@@ -668,6 +737,134 @@ TEST_F(madeup, no_module_no_verdict)
 	EXPECT_NE(NULL, strstr(LINE("`seed001-shmem`"),
 			       "**Cannot be judged here**: no configuration with a known VMA-lock state has this data."));
 	EXPECT_NE(NULL, strstr(self->md, "unknown (no module: no features, no counters)"));
+}
+
+/*
+ * The claim kinds beside slowdowns, on made-up runs of one configuration
+ * (6.12, the VMA lock on) with three repeats: a scenario metric against a
+ * threshold (seed 001's cost: the writer's sleep as a share of the
+ * victims' fault time), a counter above 0 (seed 003), and a slowdown
+ * judged over a control's of the same repeat (file-io over
+ * baseline-anon). wait_ms: writer_wait_ms per repeat against 100 ms of
+ * victim faults; retries: retry_after_tried; file_x, ctl_x: the writer
+ * slowdowns of file-io and of its control.
+ */
+struct kinds {
+	double wait_ms[3];
+	uint64_t retries[3];
+	double file_x, ctl_x;
+};
+
+static void slowed(struct vmb_result *r, const char *sc, int rep, double x)
+{
+	int k;
+
+	for (k = 0; k < VMB_ROLE_NR; k++)
+		vmb_hist_init(&r->roles[k].h);
+	snprintf(r->scenario, sizeof(r->scenario), "%s", sc);
+	r->threads = 1;
+	r->repeat = rep;
+	role(r, VMB_ROLE_VICTIM, 1000000, 100);
+	role(r, VMB_ROLE_BYSTANDER_BASE, 100000, 10000);
+	role(r, VMB_ROLE_BYSTANDER, 100000, 10000);
+	role(r, VMB_ROLE_WRITER_BASE, 50000, 20000);
+	role(r, VMB_ROLE_WRITER, 50000, 20000 / x * (1 + 0.01 * rep));
+}
+
+static int write_kinds(const char *path, const struct kinds *s)
+{
+	static struct vmb_result res[12];
+	struct vmb_opts o = { .nthreads = 1, .threads = { 1 }, .hold_us = 10000,
+			      .repeat = 3, .bystanders = 1, .writer = true };
+	struct vmb_env env = { .release = "6.12.9+deb12-amd64" };
+	struct vmb_module mod = { .present = true, .version = "test",
+				  .features_read = true,
+				  .features = 1U << VMB_F_per_vma_lock };
+	struct vmb_result *r;
+	int n = 0, rep;
+
+	memset(res, 0, sizeof(res));
+	for (rep = 0; rep < 3; rep++) {
+		/* 100 victim faults of 1 ms: 100 ms of fault time. */
+		r = &res[n++];
+		slowed(r, "swap-sync+mprotect", rep, 1);
+		vmb_add_metric(r, "writer_waits", 5, true);
+		vmb_add_metric(r, "writer_wait_ms", s->wait_ms[rep], true);
+		vmb_add_metric(r, "behind_writer", 7, true);
+
+		r = &res[n++];
+		slowed(r, "uffd-wake-retry", rep, 1);
+		r->have_counters = true;
+		r->counters[VMB_C_faults] = 100;
+		r->counters[VMB_C_retry_after_tried] = s->retries[rep];
+		r->counters[VMB_C_attempts_4plus] = s->retries[rep] / 2;
+
+		slowed(&res[n++], "file-io", rep, s->file_x);
+		slowed(&res[n++], "baseline-anon", rep, s->ctl_x);
+	}
+	return vmb_write_json(path, &o, &env, &mod, res, (size_t)n);
+}
+
+static int report_kinds(const char *path, const char *dir, char **md,
+			const struct kinds *s)
+{
+	const char *f[1] = { path };
+	int ret;
+
+	ret = write_kinds(path, s);
+	ret = ret ?: report(dir, f, 1, false);
+	if (ret)
+		return ret;
+	*md = slurp(dir, "report.md");
+	return *md ? 0 : -EIO;
+}
+
+/* As the kernel says: the writer waits, retries after TRIED, no lock cost. */
+TEST_F(madeup, kinds_as_expected)
+{
+	const struct kinds s = { { 80, 82, 84 }, { 40, 40, 40 }, 4, 4 };
+
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &s))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`seed001-cost-swap`",
+		  "`writer_wait_ms` over the victims' summed fault time 6.12: 82% [77, 87] (writer_wait_ms 82, writer_waits 5, behind_writer 7). Expected: > 10% every configuration. **Observed.**");
+	EXPECT_IN("`seed003-wake-retry`",
+		  "`retry_after_tried` per run 6.12: 40 [40, 40] (4+ attempts: 20% of faults). Expected: > 0 every configuration");
+	EXPECT_IN("`seed003-wake-retry`", "**Observed.**");
+	/* 4x slower than its baseline, as the control: none of it a lock. */
+	EXPECT_IN("`d065bd810b6d-file-io`",
+		  "over the control's (`baseline-anon`, the same repeat) 6.12: 1x [1, 1] (3.96x over 3.96x)");
+	EXPECT_IN("`d065bd810b6d-file-io`", "**Observed.**");
+	/* Rows whose runs are not there say so, with no verdict. */
+	EXPECT_IN("`seed001-cost-file`",
+		  "**Cannot be judged here**: ran in no configuration");
+	EXPECT_IN("- **Seed 003**", "Observed 1 (of 1 line below).");
+}
+
+/*
+ * Findings both ways: a writer that slept through none of the faults,
+ * no retry after TRIED in any repeat, file-io 4x slower than its
+ * control; and a metric whose repeats straddle the threshold.
+ */
+TEST_F(madeup, kinds_findings_and_noise)
+{
+	const struct kinds none = { { 1, 2, 3 }, { 0, 0, 0 }, 8, 2 };
+	const struct kinds noisy = { { 1, 20, 30 }, { 0, 3, 0 }, 4, 4 };
+
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &none))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`seed001-cost-swap`",
+		  "**Not observed**: 6.12 2% [-0.484, 4.48] (expected > 10%).");
+	EXPECT_IN("`seed003-wake-retry`",
+		  "**Not observed**: 6.12 0 [0, 0] (expected > 0).");
+	EXPECT_IN("`d065bd810b6d-file-io`",
+		  "**Not observed**: 6.12 writer slowdown over the control's 4x [3.99, 4.01] (expected <= 1.5x).");
+	free(self->md);
+	self->md = NULL;
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &noisy))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`seed001-cost-swap`", "**Not significant**: 6.12 17%");
+	EXPECT_IN("`seed003-wake-retry`", "**Not significant**: 6.12 1 [-3.3, 5.3], against > 0.");
 }
 
 #define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })

@@ -335,11 +335,22 @@ static int collect_keys(const struct ab_cfg *c, int nc, struct key *keys)
 
 static const char *desc_of(const char *sc)
 {
+	static char buf[512];
 	const struct vmb_scenario *s;
+	size_t len = strcspn(sc, "+");
+	char name[128];
 	int variant;
 
-	s = vmb_find_scenario(sc, &variant);
-	return s ? s->desc : "";
+	/* "SCENARIO+MODE": the scenario with --writer MODE. */
+	snprintf(name, sizeof(name), "%.*s", (int)len, sc);
+	s = vmb_find_scenario(name, &variant);
+	if (!s)
+		return "";
+	if (!sc[len])
+		return s->desc;
+	snprintf(buf, sizeof(buf), "%s; the writer: --writer %s (vmalock-bench(8))",
+		 s->desc, sc + len + 1);
+	return buf;
 }
 
 /* Scenarios that ran in no configuration: why, once each. */

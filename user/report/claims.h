@@ -13,6 +13,7 @@
 #ifndef VMB_CLAIMS_H
 #define VMB_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/result.h"
@@ -41,6 +42,15 @@ enum vmb_claim_metric {
 	VMB_M_COMPACT,
 	/* a figure of how the scenario's faults finished (figure) */
 	VMB_M_FIGURE,
+	/*
+	 * A scenario metric of each result (metric_name, from run --json's
+	 * "metrics"); with over_victims, a time in ms as a % of the victims'
+	 * summed fault time: writer_wait_ms of the seed-001 cost runs
+	 * (SCENARIO+MODE)
+	 */
+	VMB_M_METRIC,
+	/* a fault-path counter of each result (counter, VMB_C_*) */
+	VMB_M_COUNTER,
 	/* the A/B's wall time, s (report --wall) */
 	VMB_M_WALL,
 };
@@ -52,7 +62,7 @@ enum vmb_cfgs {
 	VMB_CFG_WITHOUT_LOCK,	/* none (before 6.4), or forced off */
 };
 
-enum vmb_direction { VMB_AT_MOST, VMB_AT_LEAST, VMB_BELOW };
+enum vmb_direction { VMB_AT_MOST, VMB_AT_LEAST, VMB_BELOW, VMB_ABOVE };
 
 struct vmb_expect {
 	enum vmb_cfgs cfgs;
@@ -72,6 +82,14 @@ struct vmb_claim {
 	enum vmb_claim_role role;
 	enum vmb_claim_metric metric;
 	enum vmb_fault_figure figure;	/* VMB_M_FIGURE */
+	const char *metric_name;	/* VMB_M_METRIC */
+	bool over_victims;		/* VMB_M_METRIC: ms, % of the victims' fault time */
+	int counter;			/* VMB_M_COUNTER: VMB_C_* */
+	/*
+	 * VMB_M_STALL: a scenario of the same run whose slowdowns divide
+	 * the claim's, repeat by repeat (the victims' CPU use cancels)
+	 */
+	const char *control;
 	const char *measure;		/* the metric, in words */
 	struct vmb_expect expect[VMB_CLAIM_EXPECTS];
 	int nexpect;
@@ -92,7 +110,7 @@ struct vmb_seed {
 extern const struct vmb_seed vmb_seeds[];
 extern const size_t vmb_nseeds;
 
-/* "<=", ">=", "<" */
+/* "<=", ">=", "<", ">" */
 const char *vmb_direction_op(enum vmb_direction d);
 /* Whether x goes the way e expects. */
 int vmb_expect_met(const struct vmb_expect *e, double x);

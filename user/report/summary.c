@@ -6,8 +6,10 @@
  * line checks and why.
  *
  * Every judged value is taken repeat by repeat (a slowdown against the
- * same repeat's baseline, a MOVE/COPY ratio of the same repeat index, a
- * figure of the repeat's faults), and carries the 95% t-interval of its
+ * same repeat's baseline, or over a control scenario's of the same
+ * repeat; a MOVE/COPY ratio of the same repeat index; a figure of the
+ * repeat's faults; a scenario metric, or a counter, of the repeat), and
+ * carries the 95% t-interval of its
  * mean over the repeats. A configuration's verdict is Observed when the
  * whole interval is on the expected side of the threshold, Not observed
  * when none of it is (a finding about the kernel, said plainly), and Not
@@ -90,6 +92,9 @@ static void record(const struct vmb_claim *cl, int threads,
 			vmb_verdict_names[v]);
 		for (k = 0; k < 2 && cl->scenarios[k]; k++)
 			fprintf(all->tsv, "%s%s", k ? "," : "", cl->scenarios[k]);
+		/* A run again (scripts/ab --budget) needs its control too. */
+		if (cl->control)
+			fprintf(all->tsv, ",%s", cl->control);
 		fprintf(all->tsv, "\t%s\n",
 			cl->metric == VMB_M_FIGURE ? "alone" : "suite");
 	}
@@ -248,69 +253,107 @@ static bool has_alone(const struct ab_cfg *c, const char *sc, int threads)
 }
 
 /* What part of a claim a value is. */
-enum part { P_WRITER, P_BYSTANDER, P_RATIO, P_FIGURE };
+enum part { P_WRITER, P_BYSTANDER, P_RATIO, P_FIGURE, P_METRIC, P_COUNTER };
 
 /*
- * The per-repeat values of part of cl in c at threads: a writer's
- * slowdown (its baseline ops/s over its ops/s during the injection), a
- * bystander p99's (during over baseline), a COMPACT ratio of the same
- * repeat index, or a figure. Returns how many.
+ * The value of part of cl in one result r of c: a writer's slowdown (its
+ * baseline ops/s over its ops/s during the injection), a bystander
+ * p99's (during over baseline), a COMPACT ratio of the same repeat index,
+ * a figure, a scenario metric (per writer op, %), a counter. false when
+ * r has none.
  */
-static int values_of(const struct vmb_claim *cl, enum part part,
+static bool value_of(const struct vmb_claim *cl, enum part part,
+		     const struct ab_cfg *c, const struct vmb_result *r,
+		     double *v)
+{
+	const struct vmb_role_result *in, *base;
+	const struct vmb_result *o;
+	struct vmb_stat a, b;
+
+	switch (part) {
+	case P_WRITER:
+		in = &r->roles[VMB_ROLE_WRITER];
+		base = &r->roles[VMB_ROLE_WRITER_BASE];
+		if (!in->present || !base->present || ops_of(base) <= 0 ||
+		    (!in->ops && in->secs < AB_MIN_PHASE_S))
+			return false;
+		/*
+		 * A writer blocked for the whole phase did fewer than one op:
+		 * counted as one, a lower bound of its slowdown.
+		 */
+		*v = ops_of(base) / (in->ops ? ops_of(in) : 1 / in->secs);
+		return true;
+	case P_BYSTANDER:
+		in = &r->roles[VMB_ROLE_BYSTANDER];
+		base = &r->roles[VMB_ROLE_BYSTANDER_BASE];
+		if (!in->h.count || !base->h.count)
+			return false;
+		*v = (double)vmb_hist_pct(&in->h, 99) /
+		     (double)vmb_hist_pct(&base->h, 99);
+		return true;
+	case P_RATIO:
+		o = same_repeat(c, cl->scenarios[!cl->num], r->threads,
+				r->repeat);
+		if (!o)
+			return false;
+		a = ab_metric_of(r, "compact_ms");
+		b = ab_metric_of(o, "compact_ms");
+		if (!a.n || !b.n || b.mean <= 0)
+			return false;
+		*v = a.mean / b.mean;
+		return true;
+	case P_METRIC:
+		a = ab_metric_of(r, cl->metric_name);
+		if (!a.n)
+			return false;
+		*v = a.mean;
+		if (!cl->over_victims)
+			return true;
+		/* No fault timed: nothing to take a share of. */
+		in = &r->roles[VMB_ROLE_VICTIM];
+		if (!in->h.count || !in->h.sum)
+			return false;
+		*v = 100 * a.mean * 1e6 / (double)in->h.sum;
+		return true;
+	case P_COUNTER:
+		if (!r->have_counters)
+			return false;
+		*v = (double)r->counters[cl->counter];
+		return true;
+	default:
+		return vmb_figure(r, cl->figure, v);
+	}
+}
+
+/*
+ * The per-repeat values of part of cl in c at threads; with a control
+ * (slowdowns only), each over the control's value of the same repeat.
+ * Returns how many.
+ */
+static int values_at(const struct vmb_claim *cl, enum part part,
 		     const struct ab_cfg *c, int threads, double *x)
 {
 	const char *sc = cl->scenarios[part == P_RATIO ? cl->num : 0];
 	/* A figure from the victims-alone runs when there are any. */
 	bool alone = part == P_FIGURE && has_alone(c, sc, threads);
+	bool ctl = cl->control && (part == P_WRITER || part == P_BYSTANDER);
 	size_t k;
 	int n = 0;
 
 	for (k = 0; k < c->l.n && n < MAX_REP; k++) {
 		const struct vmb_result *r = &c->l.res[k], *o;
-		const struct vmb_role_result *in, *base;
-		struct vmb_stat a, b;
-		double v;
+		double v, w;
 
-		if (!ok_at(r, sc, threads) || (alone && !r->alone))
+		if (!ok_at(r, sc, threads) || (alone && !r->alone) ||
+		    !value_of(cl, part, c, r, &v))
 			continue;
-		switch (part) {
-		case P_WRITER:
-			in = &r->roles[VMB_ROLE_WRITER];
-			base = &r->roles[VMB_ROLE_WRITER_BASE];
-			if (!in->present || !base->present || ops_of(base) <= 0 ||
-			    (!in->ops && in->secs < AB_MIN_PHASE_S))
+		if (ctl) {
+			o = same_repeat(c, cl->control, threads, r->repeat);
+			if (!o || !value_of(cl, part, c, o, &w) || w <= 0)
 				continue;
-			/*
-			 * A writer blocked for the whole phase did fewer than
-			 * one op: counted as one, a lower bound of its slowdown.
-			 */
-			x[n++] = ops_of(base) /
-				 (in->ops ? ops_of(in) : 1 / in->secs);
-			break;
-		case P_BYSTANDER:
-			in = &r->roles[VMB_ROLE_BYSTANDER];
-			base = &r->roles[VMB_ROLE_BYSTANDER_BASE];
-			if (!in->h.count || !base->h.count)
-				continue;
-			x[n++] = (double)vmb_hist_pct(&in->h, 99) /
-				 (double)vmb_hist_pct(&base->h, 99);
-			break;
-		case P_RATIO:
-			o = same_repeat(c, cl->scenarios[!cl->num], threads,
-					r->repeat);
-			if (!o)
-				continue;
-			a = ab_metric_of(r, "compact_ms");
-			b = ab_metric_of(o, "compact_ms");
-			if (!a.n || !b.n || b.mean <= 0)
-				continue;
-			x[n++] = a.mean / b.mean;
-			break;
-		default:
-			if (vmb_figure(r, cl->figure, &v))
-				x[n++] = v;
-			break;
+			v /= w;
 		}
+		x[n++] = v;
 	}
 	return n;
 }
@@ -320,7 +363,7 @@ static struct judged judged_of(const struct vmb_claim *cl, enum part part,
 {
 	static double x[MAX_REP];
 
-	return judge(x, values_of(cl, part, c, threads, x),
+	return judge(x, values_at(cl, part, c, threads, x),
 		     expect_for(cl, c));
 }
 
@@ -333,7 +376,7 @@ static struct judged judged_fig(const struct vmb_claim *cl,
 	static double x[MAX_REP];
 
 	other.figure = fig;
-	return judge(x, values_of(&other, P_FIGURE, c, threads, x), NULL);
+	return judge(x, values_at(&other, P_FIGURE, c, threads, x), NULL);
 }
 
 /* "within 1.5x of baseline with the VMA lock (6.12), ..." */
@@ -382,10 +425,38 @@ static void line_head(FILE *f, const struct vmb_claim *cl, int threads,
  * writer keep going, and do faults elsewhere? Each side is compared with
  * its own no-injection baseline of the same repeat.
  */
+/*
+ * The mean of part of cl's own scenario (or of its control's), each
+ * repeat against its baseline only: what a control divides.
+ */
+static double raw_mean(const struct vmb_claim *cl, enum part part,
+		       const struct ab_cfg *c, int t, bool of_control)
+{
+	struct vmb_claim raw = *cl;
+	static double x[MAX_REP];
+	struct vmb_stat s;
+
+	raw.control = NULL;
+	if (of_control)
+		raw.scenarios[0] = cl->control;
+	vmb_stats(x, values_at(&raw, part, c, t, x), &s);
+	return s.mean;
+}
+
+/* ", over the control's" and the two slowdowns it divides. */
+static void control_said(FILE *f, const struct vmb_claim *cl, enum part part,
+			 const struct ab_cfg *c, int t)
+{
+	if (cl->control)
+		fprintf(f, " (%.3gx over %.3gx)", raw_mean(cl, part, c, t, false),
+			raw_mean(cl, part, c, t, true));
+}
+
 static enum vmb_verdict stall_line(FILE *f, const struct vmb_claim *cl,
 				   const struct ab_cfg *c, int nc, int t)
 {
 	const char *sc = cl->scenarios[0];
+	const char *over = cl->control ? " over the control's" : "";
 	struct verdict v = { .v = VMB_CANNOT_JUDGE };
 	char a[96], h[32], why[320];
 	int i;
@@ -393,6 +464,9 @@ static enum vmb_verdict stall_line(FILE *f, const struct vmb_claim *cl,
 	line_head(f, cl, t, "victim");
 	fprintf(f, ", during a %s hold: writer slowdown (baseline ops/s over ops/s)",
 		ab_fmt_hold(h, sizeof(h), ab_hold_of(c, nc, sc)));
+	if (cl->control)
+		fprintf(f, " over the control's (`%s`, the same repeat)",
+			cl->control);
 	for (i = 0; i < nc; i++) {
 		struct judged j = judged_of(cl, P_WRITER, &c[i], t);
 		struct vmb_stat w = ab_get(&c[i], sc, t, VMB_ROLE_WRITER, K_OPS);
@@ -402,16 +476,19 @@ static enum vmb_verdict stall_line(FILE *f, const struct vmb_claim *cl,
 		if (!j.s.n) {
 			fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
 				ab_why_or(&c[i], sc, t, why, sizeof(why),
-					  "no writer"));
+					  cl->control ? "no writer, or no control" :
+							"no writer"));
 			continue;
 		}
-		fprintf(f, "%s %s: %s (%.0f ops/s, baseline %.0f)", i ? "," : "",
-			c[i].label, fmt_judged(a, sizeof(a), &j, "x"), w.mean,
-			wb.mean);
-		judge_into(&v, c[i].label, "writer slowdown", &j,
-			   expect_for(cl, &c[i]), "x");
+		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+			fmt_judged(a, sizeof(a), &j, "x"));
+		control_said(f, cl, P_WRITER, &c[i], t);
+		fprintf(f, " (%.0f ops/s, baseline %.0f)", w.mean, wb.mean);
+		judge_into(&v, c[i].label, cl->control ?
+			   "writer slowdown over the control's" :
+			   "writer slowdown", &j, expect_for(cl, &c[i]), "x");
 	}
-	fputs(". Bystander p99 slowdown", f);
+	fprintf(f, ". Bystander p99 slowdown%s", over);
 	for (i = 0; i < nc; i++) {
 		struct judged j = judged_of(cl, P_BYSTANDER, &c[i], t);
 
@@ -421,11 +498,80 @@ static enum vmb_verdict stall_line(FILE *f, const struct vmb_claim *cl,
 		}
 		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
 			fmt_judged(a, sizeof(a), &j, "x"));
-		judge_into(&v, c[i].label, "bystander p99 slowdown", &j,
-			   expect_for(cl, &c[i]), "x");
+		control_said(f, cl, P_BYSTANDER, &c[i], t);
+		judge_into(&v, c[i].label, cl->control ?
+			   "bystander p99 slowdown over the control's" :
+			   "bystander p99 slowdown", &j, expect_for(cl, &c[i]), "x");
 	}
 	fputc('.', f);
 	expected(f, cl, c, nc, "x");
+	return verdict_end(f, &v,
+			   "no configuration with a known VMA-lock state has this data");
+}
+
+/*
+ * A scenario metric or a counter of each result against a threshold:
+ * seed 001's cost (writer_waits per writer op, in the SCENARIO+MODE runs),
+ * seed 003's retries after FAULT_FLAG_TRIED. Shown beside it, unjudged:
+ * bystander faults queued behind a waiting writer (behind_writer), or the
+ * faults done in four or more attempts.
+ */
+static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
+				   const struct ab_cfg *c, int nc, int t)
+{
+	enum part part = cl->metric == VMB_M_COUNTER ? P_COUNTER : P_METRIC;
+	const char *unit = cl->over_victims ? "%" : "";
+	const char *sc = cl->scenarios[0];
+	struct verdict v = { .v = VMB_CANNOT_JUDGE };
+	char a[96], h[32], why[320];
+	int i;
+
+	line_head(f, cl, t, "victim");
+	if (part == P_COUNTER)
+		fprintf(f, ": `%s` per run", vmb_counter_names[cl->counter]);
+	else
+		fprintf(f, ", during a %s hold: `%s`%s",
+			ab_fmt_hold(h, sizeof(h), ab_hold_of(c, nc, sc)),
+			cl->metric_name,
+			cl->over_victims ? " over the victims' summed fault time" : "");
+	for (i = 0; i < nc; i++) {
+		struct judged j = judged_of(cl, part, &c[i], t);
+
+		if (!j.s.n) {
+			fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+				ab_why_or(&c[i], sc, t, why, sizeof(why),
+					  part == P_COUNTER ?
+					  "no fault counters (no module)" :
+					  "no such metric, or no writer op"));
+			continue;
+		}
+		fprintf(f, "%s %s: %s", i ? "," : "", c[i].label,
+			fmt_judged(a, sizeof(a), &j, unit));
+		if (part == P_COUNTER) {
+			struct vmb_stat s = ab_get_figure(&c[i], sc, t,
+							  VMB_FIG_attempts_4plus_pct);
+
+			if (s.n)
+				fprintf(f, " (4+ attempts: %.3g%% of faults)",
+					s.mean);
+		} else if (cl->over_victims) {
+			struct vmb_stat w = ab_get_metric(&c[i], sc, t,
+							  "writer_waits");
+			struct vmb_stat ms = ab_get_metric(&c[i], sc, t,
+							   cl->metric_name);
+			struct vmb_stat bh = ab_get_metric(&c[i], sc, t,
+							   "behind_writer");
+
+			fprintf(f, " (%s %.3g, writer_waits %.3g",
+				cl->metric_name, ms.mean, w.mean);
+			if (bh.n)
+				fprintf(f, ", behind_writer %.3g", bh.mean);
+			fputc(')', f);
+		}
+		judge_into(&v, c[i].label, "", &j, expect_for(cl, &c[i]), unit);
+	}
+	fputc('.', f);
+	expected(f, cl, c, nc, unit);
 	return verdict_end(f, &v,
 			   "no configuration with a known VMA-lock state has this data");
 }
@@ -572,11 +718,16 @@ static void wall_line(FILE *f, const struct vmb_claim *cl, int nc,
 /* A scenario of cl that this tool does not have, or NULL. */
 static const char *unknown_scenario(const struct vmb_claim *cl)
 {
+	char name[128];
 	int k, variant;
 
-	for (k = 0; k < 2 && cl->scenarios[k]; k++)
-		if (!vmb_find_scenario(cl->scenarios[k], &variant))
+	for (k = 0; k < 2 && cl->scenarios[k]; k++) {
+		/* "SCENARIO+MODE": a run with --writer MODE */
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)strcspn(cl->scenarios[k], "+"), cl->scenarios[k]);
+		if (!vmb_find_scenario(name, &variant))
 			return cl->scenarios[k];
+	}
 	return NULL;
 }
 
@@ -638,6 +789,10 @@ static void claim_lines(FILE *f, const struct vmb_claim *cl,
 			break;
 		case VMB_M_COMPACT:
 			v = compact_line(f, cl, c, nc, t[j]);
+			break;
+		case VMB_M_METRIC:
+		case VMB_M_COUNTER:
+			v = value_line(f, cl, c, nc, t[j]);
 			break;
 		default:
 			v = figure_line(f, cl, c, nc, t[j]);
@@ -733,6 +888,8 @@ static const char *unit_of(const struct vmb_claim *cl)
 		return vmb_figure_units[cl->figure];
 	case VMB_M_WALL:
 		return " s";
+	case VMB_M_METRIC:
+		return cl->over_victims ? "%" : "";
 	default:
 		return "";
 	}
