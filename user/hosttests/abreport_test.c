@@ -375,7 +375,7 @@ TEST(recorded_writer_counter_control)
 	       "Expected: <= 10% with the VMA lock (6.12). **Not significant**: 6.12 0.998% [-11.7, 13.7], against <= 10%.");
 	/* Retried after FAULT_FLAG_TRIED on every kernel: seed 003. */
 	REC_IN("`seed003-wake-retry`",
-	       "`retry_after_tried` per run 6.1: 60 [60, 60] (4+ attempts: 0.0608% of faults), 6.12: 40 [40, 40]");
+	       "`retry_after_tried` per run 6.1: 60 [60, 60] (4+ attempts: 0.0608% of the process's faults), 6.12: 40 [40, 40]");
 	REC_IN("`seed003-wake-retry`", "**Observed.**");
 	REC_IN("- **Seed 003**", "Observed 1 (of 1 line below).");
 	/* file-io over the control of the same repeat, both slowdowns said. */
@@ -829,7 +829,7 @@ TEST_F(madeup, kinds_as_expected)
 	EXPECT_IN("`seed001-cost-swap`",
 		  "`writer_wait_ms` over the victims' summed fault time 6.12: 82% [77, 87] (writer_wait_ms 82, writer_waits 5, behind_writer 7). Expected: > 10% every configuration. **Observed.**");
 	EXPECT_IN("`seed003-wake-retry`",
-		  "`retry_after_tried` per run 6.12: 40 [40, 40] (4+ attempts: 20% of faults). Expected: > 0 every configuration");
+		  "`retry_after_tried` per run 6.12: 40 [40, 40] (4+ attempts: 20% of the process's faults). Expected: > 0 every configuration");
 	EXPECT_IN("`seed003-wake-retry`", "**Observed.**");
 	/* 4x slower than its baseline, as the control: none of it a lock. */
 	EXPECT_IN("`d065bd810b6d-file-io`",

@@ -552,7 +552,7 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 							  VMB_FIG_attempts_4plus_pct);
 
 			if (s.n)
-				fprintf(f, " (4+ attempts: %.3g%% of faults)",
+				fprintf(f, " (4+ attempts: %.3g%% of the process's faults)",
 					s.mean);
 		} else if (cl->over_victims) {
 			struct vmb_stat w = ab_get_metric(&c[i], sc, t,
