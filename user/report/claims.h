@@ -60,6 +60,7 @@ enum vmb_cfgs {
 	VMB_CFG_ANY,		/* every configuration, whatever its VMA lock */
 	VMB_CFG_WITH_LOCK,	/* the per-VMA lock on */
 	VMB_CFG_WITHOUT_LOCK,	/* none (before 6.4), or forced off */
+	VMB_CFG_FORCED,		/* compiled in, forced off (force_mmap_lock) */
 };
 
 enum vmb_direction { VMB_AT_MOST, VMB_AT_LEAST, VMB_BELOW, VMB_ABOVE };

@@ -306,17 +306,18 @@ void ab_label_cfgs(struct ab_cfg *c, int nc)
 }
 
 /* Labels of the configurations in a mode, "6.1 and 6.12 forced". */
-const char *ab_labels_of(const struct ab_cfg *c, int nc, bool with_lock,
+const char *ab_labels_of(const struct ab_cfg *c, int nc, unsigned int vmas,
 			     char *buf, size_t size)
 {
 	size_t len = 0;
 	int i, k = 0, n = 0;
 
+	vmas &= ~(1U << VMA_UNKNOWN);
 	for (i = 0; i < nc; i++)
-		n += (c[i].vma == VMA_ON) == with_lock && c[i].vma != VMA_UNKNOWN;
+		n += !!(vmas & (1U << c[i].vma));
 	buf[0] = '\0';
 	for (i = 0; i < nc && len < size; i++) {
-		if ((c[i].vma == VMA_ON) != with_lock || c[i].vma == VMA_UNKNOWN)
+		if (!(vmas & (1U << c[i].vma)))
 			continue;
 		k++;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s",

@@ -81,7 +81,8 @@ uint64_t ab_hold_of(const struct ab_cfg *c, int nc, const char *sc);
 const char *ab_why_or(const struct ab_cfg *c, const char *sc, int threads,
 		      char *buf, size_t size, const char *alt);
 /* Labels of the configurations with or without the lock, "6.1 and 6.12 forced". */
-const char *ab_labels_of(const struct ab_cfg *c, int nc, bool with_lock,
+/* vmas: a mask of 1 << enum ab_vma; VMA_UNKNOWN is never in it. */
+const char *ab_labels_of(const struct ab_cfg *c, int nc, unsigned int vmas,
 			 char *buf, size_t size);
 /* "10 ms", "500 us" */
 const char *ab_fmt_hold(char *buf, size_t size, uint64_t us);

@@ -123,6 +123,21 @@ static enum vmb_verdict verdict_end(FILE *f, const struct verdict *v,
 	return r;
 }
 
+/* The configurations an expectation is about, as a mask of enum ab_vma. */
+static unsigned int vmas_of(enum vmb_cfgs cfgs)
+{
+	switch (cfgs) {
+	case VMB_CFG_WITH_LOCK:
+		return 1U << VMA_ON;
+	case VMB_CFG_WITHOUT_LOCK:
+		return 1U << VMA_FORCED_OFF | 1U << VMA_NONE;
+	case VMB_CFG_FORCED:
+		return 1U << VMA_FORCED_OFF;
+	default:
+		return ~0U;
+	}
+}
+
 /* The expectation of cl that configuration c is held to, or NULL. */
 static const struct vmb_expect *expect_for(const struct vmb_claim *cl,
 					   const struct ab_cfg *c)
@@ -134,8 +149,7 @@ static const struct vmb_expect *expect_for(const struct vmb_claim *cl,
 		e = &cl->expect[i];
 		if (e->cfgs == VMB_CFG_ANY)
 			return e;
-		if (c->vma != VMA_UNKNOWN &&
-		    (e->cfgs == VMB_CFG_WITH_LOCK) == (c->vma == VMA_ON))
+		if (c->vma != VMA_UNKNOWN && (vmas_of(e->cfgs) & (1U << c->vma)))
 			return e;
 	}
 	return NULL;
@@ -395,7 +409,7 @@ static void expected(FILE *f, const struct vmb_claim *cl,
 			vmb_cfgs_name(e->cfgs));
 		if (e->cfgs != VMB_CFG_ANY)
 			fprintf(f, " (%s)",
-				ab_labels_of(c, nc, e->cfgs == VMB_CFG_WITH_LOCK,
+				ab_labels_of(c, nc, vmas_of(e->cfgs),
 					     on, sizeof(on)));
 	}
 	if (cl->says)
