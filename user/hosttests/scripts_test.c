@@ -59,4 +59,28 @@ TEST(control_table_from_compare)
 	EXPECT_EQ(NULL, strstr(out, "| under |"));
 }
 
+/* A pair's claim lines: which the variant alone fails (the seed shown). */
+TEST(pair_verdicts_from_claim_lines)
+{
+	char top[PATH_MAX], cmd[4 * PATH_MAX + 2048], out[4096];
+	static const char lines[] =
+		"- **seed 000** `a`, x (`swap-sync`, 1 victim thread): P: 100% [100, 100], P-v: 0% [0, 0]. **Not observed**: P-v 0% [0, 0] (expected >= 90%).\n"
+		"- **seed 000** `b`, x (`swap-async`, 2 victim threads): P: 0%. **Observed.**\n"
+		"- **seed 001** `c`, x (`swap-sync`, 1 victim thread): **Not observed**: P writer slowdown 3x [2, 4], against <= 1.5x.\n"
+		"- **seed 001** `d`, x (`swap-sync`): **Not significant**: P-v 16x [-18, 50], against <= 1.5x.\n"
+		"- **seed 002** `e`, x: **Cannot be judged here**: ran in no configuration.\n";
+
+	ASSERT_EQ(0, top_dir(top, sizeof(top)));
+	snprintf(cmd, sizeof(cmd),
+		 "printf '%%s' '%s' | awk -v plain=P -v variant=P-v -f '%s/scripts/pair-verdicts.awk'",
+		 lines, top);
+	ASSERT_EQ(0, sh_out(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "| `a` | 1 | Not observed | **differs**: holds on plain, not on the variant"));
+	EXPECT_NE(NULL, strstr(out, "| `b` | 2 | Observed | the same on both"));
+	EXPECT_NE(NULL, strstr(out, "| `c` | 1 | Not observed | **differs**: holds on the variant, not on plain |"));
+	EXPECT_NE(NULL, strstr(out, "| `d` | - | Not significant |"));
+	EXPECT_EQ(NULL, strstr(out, "`e`"));
+}
+
 TEST_HARNESS_MAIN
