@@ -16,11 +16,13 @@
 static int top_dir(char *buf, size_t size)
 {
 	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *top;
 
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	strcpy(buf, dirname(dirname(dirname(buf))));
+	top = dirname(dirname(dirname(buf)));
+	memmove(buf, top, strlen(top) + 1);
 	return 0;
 }
 
