@@ -66,6 +66,37 @@ TEST(exec_swap_and_pageout)
 	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--swap-delay-us", "5"));
 }
 
+/* exec and attach --name: the result's name; a bad one names itself. */
+TEST(exec_name)
+{
+	static const char *const bad[] = {
+		"", "a+b", "exec:x", "a b", "-x", "baseline-anon",
+		"uffd-move-vs-copy:copy-fresh",
+		"x234567890123456789012345678901234567890123456789012345678901234",
+	};
+	struct vmb_opts o;
+	size_t i;
+
+	ASSERT_EQ(0, PARSE(&o, "exec", "--name", "sqlite3-disk-2ms", "--", "p"));
+	EXPECT_STREQ("sqlite3-disk-2ms", o.name);
+	ASSERT_EQ(0, PARSE(&o, "exec", "--", "p"));
+	EXPECT_EQ(NULL, o.name);
+	ASSERT_EQ(0, PARSE(&o, "attach", "7", "-d", "1", "--name", "A_1.b"));
+	EXPECT_STREQ("A_1.b", o.name);
+	/* 63 characters: the longest */
+	ASSERT_EQ(0, PARSE(&o, "exec", "--name",
+			   "x23456789012345678901234567890123456789012345678901234567890123",
+			   "--", "p"));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(-EINVAL, PARSE(&o, "exec", "--name", (char *)bad[i],
+					 "--", "p"));
+		EXPECT_NE(NULL, strstr(vmb_errmsg(), "for --name"))
+			TH_LOG("'%s': %s", bad[i], vmb_errmsg());
+	}
+	EXPECT_EQ(-EINVAL, PARSE(&o, "run", "--name", "x"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "does not apply"));
+}
+
 TEST(defaults)
 {
 	struct vmb_opts o;

@@ -3,6 +3,7 @@
  * Command line: vmalock-bench COMMAND [OPTIONS] [ARGS]. Parsing only; a bad
  * option or value is returned as -EINVAL with a message that names it.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -49,6 +50,10 @@ const char *const vmb_writer_names[VMB_W_NR] = {
 	"      --drop-caches       sync and drop the page cache first\n"         \
 	"      --force-mmap-lock   target/force_mmap_lock while measuring\n"     \
 	"      --json FILE         write every number to FILE\n"                 \
+	"      --name NAME         the result's name (scenario in the JSON, the\n" \
+	"                          table's row) instead of exec:CMD or\n"        \
+	"                          attach:PID: letters, digits, . _ -, not a\n"  \
+	"                          scenario of run, up to 63 characters\n"      \
 	"  -q, --quiet             no table on stdout\n"                          \
 	"      --debugfs DIR       module directory (default " VMB_DEBUGFS_PATH ")\n"
 
@@ -173,6 +178,25 @@ static const char *cmd_name(enum vmb_cmd cmd)
 	return "";
 }
 
+/*
+ * exec, attach --name: a result's name. Not '+' or ':' (the report reads
+ * SCENARIO+MODE and NAME:VARIANT), nothing a table or file name would
+ * break on, and not a scenario of run's, whose claims and descriptions
+ * the report would give it.
+ */
+static int check_name(const char *s)
+{
+	const char *p;
+	int variant;
+
+	if (!isalnum((unsigned char)s[0]) || strlen(s) > 63)
+		return -1;
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return -1;
+	return vmb_find_scenario(s, &variant) ? -1 : 0;
+}
+
 static int bad_value(enum vmb_cmd cmd, const char *opt, const char *val,
 		     const char *want)
 {
@@ -211,7 +235,7 @@ enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
 	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER, O_INJECT,
 	O_WAITMAP, O_INTERVAL, O_DISKDELAY, O_DROP, O_ONINT, O_SWAPDELAY,
-	O_JITTER, O_PAGEOUT, O_PAGEOUT_EVERY
+	O_JITTER, O_PAGEOUT, O_PAGEOUT_EVERY, O_NAME
 };
 
 static const struct option longopts[] = {
@@ -246,6 +270,7 @@ static const struct option longopts[] = {
 	{ "pageout-every", required_argument, NULL, O_PAGEOUT_EVERY },
 	{ "drop-caches", no_argument, NULL, O_DROP },
 	{ "on-interrupt", required_argument, NULL, O_ONINT },
+	{ "name", required_argument, NULL, O_NAME },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -273,6 +298,7 @@ static bool allowed(enum vmb_cmd cmd, int c)
 	case O_PAGEOUT_EVERY:
 	case O_DROP:
 	case O_ONINT:
+	case O_NAME:
 		return cmd == VMB_CMD_EXEC || cmd == VMB_CMD_ATTACH;
 	case O_HOLD:
 	case O_FORCE:
@@ -533,6 +559,12 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			else
 				return bad_value(o->cmd, "--on-interrupt",
 						 optarg, "kill or keep");
+			break;
+		case O_NAME:
+			if (check_name(optarg))
+				return bad_value(o->cmd, "--name", optarg,
+						 "1..63 letters, digits, '.', '_', '-', starting with a letter or digit, not a scenario name (vmalock-bench list)");
+			o->name = optarg;
 			break;
 		case O_WALL:
 			if (vmb_parse_double(optarg, 0.001, 86400 * 7, &o->wall_s))

@@ -979,7 +979,9 @@ static void fill_result(struct session *s, struct vmb_result *res,
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < VMB_ROLE_NR; i++)
 		vmb_hist_init(&res->roles[i].h);
-	if (o->cmd == VMB_CMD_EXEC)
+	if (o->name)
+		snprintf(res->scenario, sizeof(res->scenario), "%s", o->name);
+	else if (o->cmd == VMB_CMD_EXEC)
 		snprintf(res->scenario, sizeof(res->scenario), "exec:%s",
 			 strrchr(o->cmd_argv[0], '/') ?
 				 strrchr(o->cmd_argv[0], '/') + 1 :

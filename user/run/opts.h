@@ -71,6 +71,7 @@ struct vmb_opts {
 	bool drop_caches;
 	double wait_map_s;	/* how long a mapping is waited for */
 	enum vmb_on_int on_interrupt;
+	const char *name;	/* --name: the result's name, or NULL */
 	/* compare, plot, report */
 	const char *files[VMB_MAX_FILES];
 	int nfiles;
