@@ -345,7 +345,7 @@ static const char *desc_of(const char *sc)
 	snprintf(name, sizeof(name), "%.*s", (int)len, sc);
 	s = vmb_find_scenario(name, &variant);
 	if (!s)
-		return "";
+		return "A program run under vmalock-bench exec or attach, not a scenario: its faults are the victim's (the command and what was armed: settings.exec in its JSON)";
 	if (!sc[len])
 		return s->desc;
 	snprintf(buf, sizeof(buf), "%s; the writer: --writer %s (vmalock-bench(8))",
