@@ -178,6 +178,13 @@ static int vmb_inj_hold_once(struct vmb_injector *inj, struct vmb_hold *h)
 
 	if (ops->engage)
 		ops->engage(inj, h);
+	/*
+	 * What this hold has, before it is seen to begin: a victim whose
+	 * fault ends inside the hold can tell that its folio was skipped.
+	 */
+	vmb_inj_stat_set(inj, VMB_STAT_folios_held, h->held);
+	vmb_inj_stat_set(inj, VMB_STAT_folios_absent, h->absent);
+	vmb_inj_stat_set(inj, VMB_STAT_folios_busy, h->busy);
 	t0 = ktime_get();
 	vmb_inj_stat_set(inj, VMB_STAT_hold_start_ns, ktime_to_ns(t0));
 	vmb_inj_stat_set(inj, VMB_STAT_holding, 1);

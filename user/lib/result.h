@@ -22,7 +22,7 @@ enum vmb_role { VMB_ROLE_VICTIM, VMB_ROLE_BYSTANDER, VMB_ROLE_BYSTANDER_BASE,
 		VMB_ROLE_NR };
 extern const char *const vmb_role_names[VMB_ROLE_NR];
 
-#define VMB_MAX_METRICS 12
+#define VMB_MAX_METRICS 20
 /* A number of the scenario's own: compact_ms, swap_reads, ... */
 struct vmb_metric {
 	char name[32];
