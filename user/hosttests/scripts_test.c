@@ -39,16 +39,33 @@ static int sh_out(const char *cmd, char *out, size_t size)
 	return pclose(f);
 }
 
+/*
+ * In the checkout's top directory, "INPUT | awk VARS -f scripts/SCRIPT":
+ * its output in out, 0 or the pipeline's status (the command logged).
+ */
+static int awk_out(struct __test_metadata *_metadata, const char *input,
+		   const char *vars, const char *script, char *out,
+		   size_t size)
+{
+	char top[PATH_MAX], cmd[4 * PATH_MAX + 2048];
+	int ret;
+
+	if (top_dir(top, sizeof(top)))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s | awk %s -f scripts/%s",
+		 top, input, vars, script);
+	ret = sh_out(cmd, out, size);
+	TH_LOG("%s\n%s", cmd, out);
+	return ret;
+}
+
 TEST(control_table_from_compare)
 {
-	char top[PATH_MAX], cmd[4 * PATH_MAX], out[8192];
+	char out[8192];
 
-	ASSERT_EQ(0, top_dir(top, sizeof(top)));
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && user/vmalock-bench compare user/hosttests/data/ab-6.12-forced.json user/hosttests/data/ab-6.1.json | awk -f scripts/control-table.awk",
-		 top);
-	ASSERT_EQ(0, sh_out(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
-	TH_LOG("%s", out);
+	ASSERT_EQ(0, awk_out(_metadata,
+			     "user/vmalock-bench compare user/hosttests/data/ab-6.12-forced.json user/hosttests/data/ab-6.1.json",
+			     "", "control-table.awk", out, sizeof(out)));
 	/* Welch p < 0.05 on one figure: the fixture's 7735 against 11040 ops/s. */
 	EXPECT_NE(NULL, strstr(out, "| folio-lock-shmem | 1 | **differs** | bystander ops/s 0.70x |"));
 	EXPECT_NE(NULL, strstr(out, "| baseline-anon | 1 | no difference found |"));
@@ -64,7 +81,7 @@ TEST(control_table_from_compare)
 /* A pair's claim lines: which the variant alone fails (the seed shown). */
 TEST(pair_verdicts_from_claim_lines)
 {
-	char top[PATH_MAX], cmd[4 * PATH_MAX + 2048], out[4096];
+	char input[2048], out[4096];
 	static const char lines[] =
 		"- **seed 000** `a`, x (`swap-sync`, 1 victim thread): P: 100% [100, 100], P-v: 0% [0, 0]. **Not observed**: P-v 0% [0, 0] (expected >= 90%).\n"
 		"- **seed 000** `b`, x (`swap-async`, 2 victim threads): P: 0%. **Observed.**\n"
@@ -72,12 +89,9 @@ TEST(pair_verdicts_from_claim_lines)
 		"- **seed 001** `d`, x (`swap-sync`): **Not significant**: P-v 16x [-18, 50], against <= 1.5x.\n"
 		"- **seed 002** `e`, x: **Cannot be judged here**: ran in no configuration.\n";
 
-	ASSERT_EQ(0, top_dir(top, sizeof(top)));
-	snprintf(cmd, sizeof(cmd),
-		 "printf '%%s' '%s' | awk -v plain=P -v variant=P-v -f '%s/scripts/pair-verdicts.awk'",
-		 lines, top);
-	ASSERT_EQ(0, sh_out(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
-	TH_LOG("%s", out);
+	snprintf(input, sizeof(input), "printf '%%s' '%s'", lines);
+	ASSERT_EQ(0, awk_out(_metadata, input, "-v plain=P -v variant=P-v",
+			     "pair-verdicts.awk", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "| `a` | 1 | Not observed | **differs**: holds on plain, not on the variant"));
 	EXPECT_NE(NULL, strstr(out, "| `b` | 2 | Observed | the same on both"));
 	EXPECT_NE(NULL, strstr(out, "| `c` | 1 | Not observed | **differs**: holds on the variant, not on plain |"));

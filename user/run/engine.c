@@ -380,9 +380,8 @@ static int open_gate(struct vmb_run *r, struct crew *c, struct snap *before)
 		if (vmb_should_stop(r))
 			break;
 		if (vmb_now_ns() > end)
-			return vmb_fail(-ETIMEDOUT, "the %s phase's %d threads did not all start in %d s",
-					"injected", c->n,
-					(int)(GATE_TIMEOUT_NS / 1000000000));
+			return vmb_fail(-ETIMEDOUT, "the injected phase's %d threads did not all start in %llu s",
+					c->n, GATE_TIMEOUT_NS / 1000000000);
 		usleep(100);
 	}
 	snap_read(r, before);

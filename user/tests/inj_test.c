@@ -170,6 +170,18 @@ static uint64_t poll_cost_ns(const char *inj)
 	return (uint64_t)t[4];
 }
 
+/* How late this platform's timers are now: nanosleep(us), median of 5. */
+static int64_t timer_late_ns(uint64_t us)
+{
+	int64_t t[5];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		t[i] = vmb_sleep_late_ns(us);
+	qsort(t, 5, sizeof(t[0]), vmb_cmp_s64);
+	return t[2];
+}
+
 enum { HOLD_OFF, HOLD_OK, HOLD_SLOW_POLL, HOLD_SLOW_TIMERS };
 
 /*
@@ -220,15 +232,11 @@ static int hold_batch(struct __test_metadata *_metadata,
 	 * the median lateness of nanosleep(hold_us).
 	 */
 	if (n < 10) {
-		int64_t sl[5];
-		int k;
+		int64_t late_now = timer_late_ns(hold_us);
 
-		for (k = 0; k < 5; k++)
-			sl[k] = vmb_sleep_late_ns(hold_us);
-		qsort(sl, 5, sizeof(sl[0]), vmb_cmp_s64);
-		if (sl[2] > (int64_t)(hold_us * US / 4)) {
+		if (late_now > (int64_t)(hold_us * US / 4)) {
 			TH_LOG("only %d of %d faults began inside a %" PRIu64 " us hold: this machine's timers are %" PRId64 " us late (median of 5 nanosleeps of the hold)",
-			       n, i, hold_us, sl[2] / 1000);
+			       n, i, hold_us, late_now / 1000);
 			return HOLD_SLOW_POLL;
 		}
 	}

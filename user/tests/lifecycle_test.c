@@ -109,14 +109,17 @@ static int module_refcnt(long *v)
 	return read_long(REFCNT, v);
 }
 
-/* waitpid() with a timeout: -ETIMEDOUT leaves the child alone. */
-static int wait_pid_ms(pid_t pid, int ms, int *status)
+/*
+ * waitpid() with a timeout: -ETIMEDOUT leaves the child alone. options
+ * beyond WNOHANG (WUNTRACED) as waitpid() takes them.
+ */
+static int waitpid_ms(pid_t pid, int options, int ms, int *status)
 {
 	uint64_t end = vmb_now_ns() + ms * MS;
 	pid_t r;
 
 	do {
-		r = waitpid(pid, status, WNOHANG);
+		r = waitpid(pid, status, WNOHANG | options);
 		if (r == pid)
 			return 0;
 		if (r < 0)
@@ -126,29 +129,27 @@ static int wait_pid_ms(pid_t pid, int ms, int *status)
 	return -ETIMEDOUT;
 }
 
+static int wait_pid_ms(pid_t pid, int ms, int *status)
+{
+	return waitpid_ms(pid, 0, ms, status);
+}
+
 /*
  * SIGSTOP a child and wait until it has stopped. A task stops only on its
  * way back to user space, so a stopped target is between two system calls
  * or faults, never inside one: what a knob written now changes applies to
- * its next I/O as a whole.
+ * its next I/O as a whole. -ECHILD if it ended instead.
  */
 static int stop_pid_ms(pid_t pid, int ms)
 {
-	uint64_t end = vmb_now_ns() + ms * MS;
-	int status;
-	pid_t r;
+	int status, ret;
 
 	if (kill(pid, SIGSTOP))
 		return -errno;
-	do {
-		r = waitpid(pid, &status, WNOHANG | WUNTRACED);
-		if (r == pid && WIFSTOPPED(status))
-			return 0;
-		if (r == pid || r < 0)
-			return r < 0 ? -errno : -ECHILD;
-		usleep(1000);
-	} while (vmb_now_ns() < end);
-	return -ETIMEDOUT;
+	ret = waitpid_ms(pid, WUNTRACED, ms, &status);
+	if (ret)
+		return ret;
+	return WIFSTOPPED(status) ? 0 : -ECHILD;
 }
 
 /* In a new child: die with the parent, even if it dies of a failure. */
