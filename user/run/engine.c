@@ -153,21 +153,32 @@ int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w)
 	}
 }
 
-static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
+/*
+ * A bystander's VMA is mapped before the gate and unmapped when it is
+ * joined (crew_join()): its mmap(), madvise() and munmap() take mmap_lock
+ * for write, and are the thread's set-up, not the phase's.
+ */
+static int bystander_map(struct vmb_run *r, struct vmb_worker *w)
 {
-	size_t len = BYSTANDER_PAGES * (size_t)r->page;
 	int ret;
 
-	ret = vmb_map_anon(len, true, &w->span.base);
+	ret = vmb_map_anon(BYSTANDER_PAGES * (size_t)r->page, true,
+			   &w->span.base);
 	if (ret)
 		return ret;
 	w->span.npages = BYSTANDER_PAGES;
 	w->span.write = true;
 	w->span.refill = vmb_refill_dontneed;
+	return 0;
+}
+
+static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
+{
+	int ret;
+
 	w->t_start = vmb_now_ns();
 	ret = vmb_touch_loop(r, w);
 	w->t_end = vmb_now_ns();
-	munmap(w->span.base, len);
 	return ret;
 }
 
@@ -197,8 +208,12 @@ static void *worker_main(void *arg)
 
 	if (r->o->trace)
 		vmb_trace_note_tid(w->role);
+	if (w->role == VMB_ROLE_BYSTANDER || w->role == VMB_ROLE_BYSTANDER_BASE)
+		w->err = bystander_map(r, w);
 	if (r->gated)
 		wait_gate(r);
+	if (w->err)
+		goto out;
 	switch (w->role) {
 	case VMB_ROLE_VICTIM:
 		w->t_start = vmb_now_ns();
@@ -222,9 +237,11 @@ static void *worker_main(void *arg)
 	default:
 		w->err = -EINVAL;
 	}
+out:
 	/* Whoever fails first ends the phase for everyone. */
 	if (w->err)
 		atomic_store(&r->stop, 1);
+	atomic_fetch_add(&r->finished, 1);
 	return NULL;
 }
 
@@ -280,6 +297,10 @@ static int crew_join(struct vmb_run *r, struct crew *c, int role)
 		if (!w || (role >= 0 && (int)w->role != role))
 			continue;
 		pthread_join(w->tid, NULL);
+		if (w->span.base && (w->role == VMB_ROLE_BYSTANDER ||
+				     w->role == VMB_ROLE_BYSTANDER_BASE))
+			munmap(w->span.base,
+			       BYSTANDER_PAGES * (size_t)r->page);
 		rr = &r->res->roles[w->role];
 		rr->present = true;
 		vmb_hist_merge(&rr->h, &w->hist);
@@ -389,7 +410,19 @@ static int open_gate(struct vmb_run *r, struct crew *c, struct snap *before)
 	return 0;
 }
 
-static int phase_injected(struct vmb_run *r, struct snap *before)
+/* Wait until n threads' bodies have returned. */
+static void wait_finished(struct vmb_run *r, int n)
+{
+	while (atomic_load(&r->finished) < n)
+		usleep(100);
+}
+
+/*
+ * The counters are read at the gate (before) and once every body has
+ * returned (after), before a thread is joined or its memory freed.
+ */
+static int phase_injected(struct vmb_run *r, struct snap *before,
+			  struct snap *after)
 {
 	const struct vmb_opts *o = r->o;
 	struct vmb_worker **slots;
@@ -407,6 +440,7 @@ static int phase_injected(struct vmb_run *r, struct snap *before)
 	atomic_store(&r->victims_left, r->nvictims);
 	atomic_store(&r->ready, 0);
 	atomic_store(&r->go, 0);
+	atomic_store(&r->finished, 0);
 	r->gated = true;
 	if (r->sc->ops->injector)
 		ret = crew_add(r, &c, VMB_ROLE_INJECTOR, 0);
@@ -429,13 +463,17 @@ static int phase_injected(struct vmb_run *r, struct snap *before)
 	atomic_store(&r->stop, 1);
 	if (r->sc->ops->quiesce)
 		r->sc->ops->quiesce(r);
+	/* The injector goes on until every other body is done. */
+	wait_finished(r, c.n - (r->sc->ops->injector && c.n ? 1 : 0));
+	atomic_store(&r->injector_stop, 1);
+	wait_finished(r, c.n);
+	snap_read(r, after);
 	ret2 = crew_join(r, &c, VMB_ROLE_VICTIM);
 	ret = ret ? ret : ret2;
 	ret2 = crew_join(r, &c, VMB_ROLE_BYSTANDER);
 	ret = ret ? ret : ret2;
 	ret2 = crew_join(r, &c, VMB_ROLE_WRITER);
 	ret = ret ? ret : ret2;
-	atomic_store(&r->injector_stop, 1);
 	ret2 = crew_join(r, &c, VMB_ROLE_INJECTOR);
 	ret = ret ? ret : ret2;
 	r->gated = false;
@@ -494,7 +532,7 @@ static void result_init(struct vmb_result *res, const struct vmb_scenario *sc,
 static int run_injected(struct vmb_run *r)
 {
 	const struct vmb_scen_ops *ops = r->sc->ops;
-	struct snap before = { 0 }, after;
+	struct snap before = { 0 }, after = { 0 };
 	struct vmb_result *res = r->res;
 	int ret, ret2, i;
 	uint64_t t0;
@@ -503,10 +541,9 @@ static int run_injected(struct vmb_run *r)
 	if (ret)
 		return ret;
 	t0 = vmb_now_ns();
-	ret = phase_injected(r, &before);
+	ret = phase_injected(r, &before, &after);
 	res->elapsed_s = (double)(vmb_now_ns() - t0) / 1e9;
 	vmb_writer_metrics(r);
-	snap_read(r, &after);
 	if (before.counters && after.counters) {
 		res->have_counters = true;
 		for (i = 0; i < VMB_C_NR; i++)

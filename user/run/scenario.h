@@ -142,7 +142,7 @@ struct vmb_run {
 	uint64_t iterations;	/* per victim; 0 means until stop */
 	atomic_int stop;	/* phase is over */
 	atomic_int victims_left;
-	atomic_int injector_stop;	/* set after the victims are joined */
+	atomic_int injector_stop;	/* set once every other body is done */
 	/*
 	 * The injected phase's start gate: each thread faults its own stack
 	 * in, counts itself ready and waits for go, so that the counters,
@@ -152,6 +152,12 @@ struct vmb_run {
 	bool gated;
 	atomic_int ready;
 	atomic_int go;
+	/*
+	 * Threads whose body has returned: the counters are read again once
+	 * all have, before any is joined, so that a thread's teardown (its
+	 * stack, its memory freed) is not in them.
+	 */
+	atomic_int finished;
 	struct vmb_result *res;
 	void *priv;		/* the family's own state: ops->priv_size */
 	long page;
