@@ -543,11 +543,12 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 	line_head(f, cl, t, "victim");
 	if (part == P_COUNTER)
 		fprintf(f, ": `%s` per run", vmb_counter_names[cl->counter]);
-	else
-		fprintf(f, ", during a %s hold: `%s`%s",
+	else if (cl->over_victims)
+		fprintf(f, ", during a %s hold: `%s` over the victims' summed fault time",
 			ab_fmt_hold(h, sizeof(h), ab_hold_of(c, nc, sc)),
-			cl->metric_name,
-			cl->over_victims ? " over the victims' summed fault time" : "");
+			cl->metric_name);
+	else	/* a scenario's own figure: no hold need be in it */
+		fprintf(f, ": `%s`", cl->metric_name);
 	for (i = 0; i < nc; i++) {
 		struct judged j = judged_of(cl, part, &c[i], t);
 
@@ -591,10 +592,13 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 }
 
 /*
- * The control for seed 001: baseline-anon injects nothing, so its
- * slowdowns against the baselines are what CPU sharing alone costs (the
- * victims run during the measured phase, not in its baseline), plus, in
- * a forced configuration, what the force path itself costs.
+ * A control row: slowdowns shown, never judged. Seed 001's,
+ * baseline-anon, injects nothing, so its slowdowns against the baselines
+ * are what CPU sharing alone costs (the victims run during the measured
+ * phase, not in its baseline), plus, in a forced configuration, what the
+ * force path itself costs; seed 004's, collapse-shmem-2proc, is what the
+ * collapses' CPU and the second process cost, lock or not. The row's why
+ * says which.
  */
 static void control_line(FILE *f, const struct vmb_claim *cl,
 			 const struct ab_cfg *c, int nc, int t)
@@ -629,7 +633,8 @@ static void control_line(FILE *f, const struct vmb_claim *cl,
 			c[i].label, fmt_judged(a, sizeof(a), &r, ""));
 		fprintf(f, ", %s", fmt_judged(a, sizeof(a), &j, " ns"));
 	}
-	fputs(". Shown, not judged: each configuration's baseline runs in its own mode (a forced run is forced from its baseline on), so a slowdown here is what the victims' faults cost the others in that mode. A forced column is 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
+	fprintf(f, ". Shown, not judged: %s. Each configuration's baseline runs in its own mode (a forced run is forced from its baseline on), so a slowdown here is what the injected phase costs the others in that mode.", cl->why);
+	fputs(" A forced column is 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
 }
 
 /* Seed 002: compaction completion, one way of installing over the other. */

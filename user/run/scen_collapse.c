@@ -8,10 +8,21 @@
  * round has small pages to collapse again.
  *
  * collapse-shmem-2proc: the same, and a second process maps the same
- * memfd and faults on it too. What seed 004 took the locks out of is
- * retract_page_tables()'s walk over every other mapper of the file: 6.1
- * takes each one's mmap_lock for write (a trylock), 6.6+ none. The second
- * process times its faults into a shared histogram (metrics proc2_*).
+ * memfd, 2 MiB-aligned like the first (retract_page_tables() skips a
+ * mapper whose range is not), and faults on it too. The second process
+ * times its faults into a shared histogram (metrics proc2_*).
+ *
+ * Which mmap_lock a collapse takes for write (mm/khugepaged.c): 6.1's
+ * retract_page_tables() trylocks the caller's own mm only (other mappers
+ * are left to khugepaged), around collapse_and_free_pmd() and
+ * set_huge_pmd(); when the trylock fails, madvise_collapse() waits in
+ * mmap_write_lock() for collapse_pte_mapped_thp(). 6.6+ (seed 004):
+ * none, retract_page_tables() under the pmd and pte locks, and
+ * collapse_pte_mapped_thp() under mmap_read_lock(). The pre-seed004
+ * variant trylocks every mapper's mm. Counted in the collapsing process
+ * from target/mmap_lock: its write acquisitions and failed attempts less
+ * the writer's two per mmap op (collapse_write_locks, and per successful
+ * collapse, write_locks_per_collapse), a count, not a time.
  *
  * A fault into a chunk while its hole is punched waits in
  * shmem_falloc_wait(), a wait of the punch, not of the collapse: the
@@ -55,6 +66,34 @@ struct collapse {
 	pid_t child;
 };
 
+
+/*
+ * The memfd mapped shared at a 2 MiB boundary, inside a reservation of
+ * len + CHUNK (*resv): a PMD can only map an aligned range, and
+ * retract_page_tables() passes over a mapper whose range is not. 0, or
+ * -errno with what failed in *what.
+ */
+static int map_aligned(int fd, size_t len, char **resv, char **base,
+		       const char **what)
+{
+	uintptr_t aligned;
+	void *p;
+
+	*what = "reserving address space";
+	p = mmap(NULL, len + CHUNK, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*resv = p;
+	aligned = ((uintptr_t)p + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1);
+	*what = "mmap of the memfd";
+	p = mmap((void *)aligned, len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*base = p;
+	return 0;
+}
 
 /*
  * Touch every page of base..+npages once per pass, then zap them; a fault
@@ -127,19 +166,17 @@ static bool proc2_stop(struct vmb_run *r, uint64_t n)
  */
 static void proc2_main(struct vmb_run *r, struct collapse *c)
 {
+	const char *what;
 	uint64_t ops = 0;
-	char *p;
+	char *resv, *p;
 
 	/* Never outlive the tool, whatever kills it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		_exit(1);
-	p = mmap(NULL, c->reg.len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 c->reg.fd, 0);
-	if (p == MAP_FAILED) {
-		c->sh->err = -errno;
+	c->sh->err = map_aligned(c->reg.fd, c->reg.len, &resv, &p, &what);
+	if (c->sh->err)
 		_exit(1);
-	}
 	c->sh->err = fault_loop(r, c->sh, p, c->reg.len / (size_t)r->page,
 				&c->sh->proc2, &c->sh->proc2_punch, &ops,
 				proc2_stop);
@@ -190,8 +227,7 @@ static int collapse_prepare(struct vmb_run *r)
 {
 	size_t pages_per_chunk = CHUNK / (size_t)r->page;
 	struct collapse *c = r->priv;
-	uintptr_t aligned;
-	void *p;
+	const char *what;
 	int ret;
 
 	c->reg.fd = -1;
@@ -204,19 +240,11 @@ static int collapse_prepare(struct vmb_run *r)
 		return vmb_fail(-errno, "collapse-shmem: memfd_create");
 	if (ftruncate(c->reg.fd, (off_t)c->reg.len))
 		return vmb_fail(-errno, "collapse-shmem: ftruncate of the memfd");
-	/* A PMD can only map a 2 MiB-aligned range. */
 	c->resv_len = c->reg.len + CHUNK;
-	p = mmap(NULL, c->resv_len, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return vmb_fail(-errno, "collapse-shmem: reserving address space");
-	c->resv = p;
-	aligned = ((uintptr_t)p + CHUNK - 1) & ~(uintptr_t)(CHUNK - 1);
-	p = mmap((void *)aligned, c->reg.len, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, c->reg.fd, 0);
-	if (p == MAP_FAILED)
-		return vmb_fail(-errno, "collapse-shmem: mmap of the memfd");
-	c->reg.base = p;
+	ret = map_aligned(c->reg.fd, c->reg.len, &c->resv, &c->reg.base,
+			  &what);
+	if (ret)
+		return vmb_fail(ret, "collapse-shmem: %s", what);
 	/* Probe: one page present, one collapse. */
 	c->reg.base[0] = 1;
 	ret = collapse_one(c, 0);
@@ -303,6 +331,38 @@ static void add_us(struct vmb_run *r, const char *name,
 			       true);
 }
 
+/*
+ * The write locks the collapses took or tried on their own mm (the
+ * module's target): the process's write acquisitions and failed attempts
+ * in the injected phase, less the writer's. The mmap writer takes it
+ * once in mmap() and once in munmap(), killable, failing only for a
+ * fatal signal; it starts after the phase's first reading and is joined
+ * before its last, so its ops are all inside. Other writer modes take it
+ * another number of times: not counted then. Nothing else of the process
+ * takes it for write meanwhile (victims' MADV_DONTNEED and madvise()
+ * itself read-lock), so the rest is the collapses'.
+ */
+static void add_write_locks(struct vmb_run *r, struct collapse *c)
+{
+	const uint64_t *ml = r->res->mmap_lock;
+	double n;
+
+	if (!r->res->have_mmap_lock ||
+	    (r->o->writer && r->o->writer_mode != VMB_W_MMAP))
+		return;
+	n = (double)ml[VMB_ML_write_in_fault] +
+	    (double)ml[VMB_ML_write_outside] + (double)ml[VMB_ML_write_failed];
+	if (r->o->writer)
+		n -= 2 * (double)r->res->roles[VMB_ROLE_WRITER].ops;
+	vmb_add_metric(r->res, "collapse_write_locks", n, true);
+	vmb_add_metric(r->res, "collapse_write_failed",
+		       (double)ml[VMB_ML_write_failed], true);
+	/* Below 0 the writer was miscounted: no figure rather than a low one. */
+	if (c->ok && n >= 0)
+		vmb_add_metric(r->res, "write_locks_per_collapse",
+			       n / (double)c->ok, true);
+}
+
 static int collapse_disarm(struct vmb_run *r)
 {
 	struct collapse *c = r->priv;
@@ -312,6 +372,7 @@ static int collapse_disarm(struct vmb_run *r)
 	vmb_add_metric(r->res, "collapse_ok", (double)c->ok, false);
 	vmb_add_metric(r->res, "collapse_fail", (double)c->fail, true);
 	vmb_add_metric(r->res, "collapse_einval", (double)c->einval, true);
+	add_write_locks(r, c);
 	if (!c->sh)
 		return 0;
 	ret = proc2_stop_wait(r, c);
