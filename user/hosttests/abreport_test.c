@@ -3,7 +3,7 @@
  * The A/B report: on recorded runs (data/ab-*.json, a "scripts/ab --tiny"
  * of 6.1, 6.12 and 6.12 with force_mmap_lock; data/ab2-*.json, the runs
  * of the writer, counter and control claims; data/seed004-*.json, seed
- * 004's collapse on 6.1, 6.12 and pre-seed004) and on made-up ones whose
+ * 004's collapse on 6.1, 6.12, 6.12 forced and pre-seed004) and on made-up ones whose
  * verdicts are known, the summary follows the data both ways.
  */
 #include <dirent.h>
@@ -392,10 +392,11 @@ TEST(recorded_writer_counter_control)
 /*
  * Recorded runs of seed 004's claim (data/seed004-*.json: vmalock-bench
  * run collapse-shmem-2proc -t 1,2 --hold-us 10000 -r 3, one boot each of
- * 6.12, 6.1 and the pre-seed004 variant of 6.12): the collapse's write
- * locks per successful collapse, 0 on 6.12, one or more on the two that
- * lock. With 6.1 beside 6.12 only 6.12 is judged; the variant has the
- * VMA lock, so it is judged too, and is the finding.
+ * 6.12, 6.12 with --force-mmap-lock, 6.1 and the pre-seed004 variant of
+ * 6.12): the collapse's write locks per successful collapse, 0 on 6.12
+ * forced or not, about one or more on the two that lock. With 6.1 beside
+ * 6.12 only 6.12 is judged; the variant has the VMA lock, so it is
+ * judged too, and is the finding.
  */
 static char *seed004_report(const char *const *kernels, int n)
 {
@@ -422,16 +423,17 @@ TEST(recorded_seed004_write_locks)
 {
 	/* Each report: its two kernels, then at 1 and at 2 victim threads. */
 	static const struct {
-		const char *kernels[2];
+		const char *kernels[3];
+		int n;
 		const char *says[2], *verdict[2];
 	} cases[] = {
 		/* 6.1: a trylock per collapse, mmap_write_lock() when it failed. */
-		{ { "6.1", "6.12" },
-		  { "6.1: 1.89 [1.41, 2.37], 6.12: 0 [0, 0]. Expected: <= 0.1 with the VMA lock (6.12)",
-		    "6.1: 1.56 [0.89, 2.22], 6.12: 0 [0, 0]" },
+		{ { "6.1", "6.12", "6.12-forced" }, 3,
+		  { "6.1: 1.89 [1.41, 2.37], 6.12: 0 [0, 0], 6.12 forced: 0 [0, 0]. Expected: <= 0.1 with the VMA lock (6.12), <= 0.1 with it forced off (6.12 forced)",
+		    "6.1: 1.56 [0.89, 2.22], 6.12: 0 [0, 0], 6.12 forced: 0 [0, 0]" },
 		  { "**Observed.**", "**Observed.**" } },
 		/* The variant trylocks when the collapse's pmd has a page table. */
-		{ { "6.12", "pre-seed004" },
+		{ { "6.12", "pre-seed004" }, 2,
 		  { "6.12.118-vmb-pre-seed004: 0.75 [-2.43, 3.93]",
 		    "6.12.118-vmb-pre-seed004: 0.878 [0.612, 1.14]" },
 		  { "**Not significant**", "**Not observed**" } },
@@ -446,7 +448,7 @@ TEST(recorded_seed004_write_locks)
 	int t;
 
 	for (i = 0; i < VMB_ARRAY_SIZE(cases); i++) {
-		md = seed004_report(cases[i].kernels, 2);
+		md = seed004_report(cases[i].kernels, cases[i].n);
 		ASSERT_NE(NULL, md) TH_LOG("%s", vmb_errmsg());
 		for (t = 0; t < 2; t++) {
 			EXPECT_NE(NULL, strstr(line_with(md, at[t]), cases[i].says[t]))
