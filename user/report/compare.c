@@ -114,6 +114,23 @@ static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
 	fputc('\n', f);
 }
 
+/* Whether L[f].res[i]'s scenario and thread count ran before it. */
+static bool ran_before(const struct vmb_loaded *L, int f, size_t i)
+{
+	const struct vmb_result *r = &L[f].res[i], *x;
+	size_t k;
+	int g;
+
+	for (g = 0; g <= f; g++)
+		for (k = 0; k < (g < f ? L[g].n : i); k++) {
+			x = &L[g].res[k];
+			if (x->status == VMB_OK && x->threads == r->threads &&
+			    !strcmp(x->scenario, r->scenario))
+				return true;
+		}
+	return false;
+}
+
 int vmb_cmd_compare(const struct vmb_opts *o)
 {
 	static const struct metric_def defs[] = {
@@ -133,7 +150,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		{ "ml wait p99 us<=", VMB_FIG_mmap_lock_wait_p99_us_bound, 4 },
 	};
 	struct vmb_loaded L[VMB_MAX_FILES];
-	size_t i, d, k;
+	size_t i, d;
 	int f, m, ret = 0;
 
 	for (f = 0; f < o->nfiles; f++) {
@@ -154,23 +171,15 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		printf(" %*s", f ? 33 : 24,
 		       f ? "[n] mean±sd  ratio sig" : "[0] mean±sd");
 	printf("\n");
-	/* Keys in the order of the first file that has them. */
+	/*
+	 * Keys in the order of the first file that has them, each from its
+	 * first result that ran (not repeat 0's: that one may have failed).
+	 */
 	for (f = 0; f < o->nfiles; f++) {
 		for (i = 0; i < L[f].n; i++) {
 			const struct vmb_result *r = &L[f].res[i];
-			bool seen = false;
-			int g;
 
-			if (r->repeat != 0 || r->status != VMB_OK)
-				continue;
-			for (g = 0; g < f && !seen; g++)
-				for (k = 0; k < L[g].n && !seen; k++)
-					seen = L[g].res[k].repeat == 0 &&
-					       L[g].res[k].status == VMB_OK &&
-					       L[g].res[k].threads == r->threads &&
-					       !strcmp(L[g].res[k].scenario,
-						       r->scenario);
-			if (seen)
+			if (r->status != VMB_OK || ran_before(L, f, i))
 				continue;
 			for (d = 0; d < VMB_ARRAY_SIZE(defs); d++)
 				row(stdout, L, o->nfiles, r->scenario,

@@ -169,26 +169,32 @@ static int add_pick(struct pick *p, size_t *n, size_t max,
 
 /*
  * When the table is not on a terminal (or not printed at all) and the
- * run has taken more than a few seconds: where it is, on stderr.
+ * run has taken more than a few seconds: where it is, on stderr. step
+ * counts the points of skipped picks too, so the last is [total/total].
  */
-static void progress(const struct vmb_opts *o, uint64_t t0, size_t done,
-		     size_t total, const char *name, int threads, int rep)
+static void progress(const struct vmb_opts *o, uint64_t t0, size_t step,
+		     size_t total, const struct pick *p, int threads, int rep)
 {
+	const char *const *variants = p->sc->ops->variants;
 	double s = (double)(vmb_now_ns() - t0) / 1e9;
 
 	if (s < 3 || (!o->quiet && isatty(STDOUT_FILENO)))
 		return;
-	fprintf(stderr, "vmalock-bench: [%zu/%zu] %s, %d thread(s), repeat %d (%.0f s)\n",
-		done + 1, total, name, threads, rep, s);
+	fprintf(stderr, "vmalock-bench: [%zu/%zu] %s%s%s, %d thread(s), repeat %d (%.0f s)\n",
+		step + 1, total, p->sc->name,
+		p->variant >= 0 && variants ? ":" : "",
+		p->variant >= 0 && variants ? variants[p->variant] : "",
+		threads, rep, s);
 }
 
 int vmb_cmd_run(const struct vmb_opts *o)
 {
 	struct pick picks[256];
+	int skip_from[VMB_ARRAY_SIZE(picks)];
 	struct vmb_result *res = NULL;
 	struct vmb_module mod;
 	struct vmb_env env;
-	size_t npicks = 0, nres = 0, cap, i;
+	size_t npicks = 0, nres = 0, cap, step, i;
 	int t, rep, ret = 0, failed = 0, variant;
 	pid_t tracer = 0;
 	uint64_t t_run;
@@ -253,33 +259,38 @@ int vmb_cmd_run(const struct vmb_opts *o)
 		if (ret)
 			goto out;
 	}
-	for (i = 0; i < npicks && !atomic_load(&vmb_interrupted); i++) {
-		for (t = 0; t < o->nthreads; t++) {
-			for (rep = 0; rep < o->repeat; rep++) {
-				struct vmb_result *r = &res[nres];
+	/*
+	 * In rounds: repeat r of every (scenario, variant, threads) point
+	 * before repeat r + 1 of any. A burst of load on the host (a kernel
+	 * build beside a TCG guest) then lands on one repeat of many points,
+	 * not on every repeat of one, so that a point's repeats are as far
+	 * apart as the run allows: the report's t-intervals over them assume
+	 * they are independent. A skip is the same at every point: a pick
+	 * skipped at a thread count runs at no later one, in no later round.
+	 */
+	for (i = 0; i < npicks; i++)
+		skip_from[i] = o->nthreads;
+	for (step = 0; step < cap && !atomic_load(&vmb_interrupted); step++) {
+		struct vmb_result *r = &res[nres];
 
-				if (atomic_load(&vmb_interrupted))
-					break;
-				progress(o, t_run, nres, cap, picks[i].sc->name,
-					 o->threads[t], rep);
-				ret = vmb_run_one(picks[i].sc, picks[i].variant,
-						  o->threads[t], rep, o, &mod,
-						  iterations, r);
-				if (ret)
-					goto out;
-				nres++;
-				failed += r->status == VMB_FAILED;
-				if (!o->quiet) {
-					vmb_print_result(stdout, r, nres == 1,
-							 o->verbose);
-					fflush(stdout);
-				}
-				/* A skip is the same at every point. */
-				if (r->status == VMB_SKIPPED)
-					goto next_pick;
-			}
+		rep = (int)(step / (npicks * (size_t)o->nthreads));
+		i = step / (size_t)o->nthreads % npicks;
+		t = (int)(step % (size_t)o->nthreads);
+		if (t >= skip_from[i])
+			continue;
+		progress(o, t_run, step, cap, &picks[i], o->threads[t], rep);
+		ret = vmb_run_one(picks[i].sc, picks[i].variant, o->threads[t],
+				  rep, o, &mod, iterations, r);
+		if (ret)
+			goto out;
+		nres++;
+		failed += r->status == VMB_FAILED;
+		if (!o->quiet) {
+			vmb_print_result(stdout, r, nres == 1, o->verbose);
+			fflush(stdout);
 		}
-next_pick:;
+		if (r->status == VMB_SKIPPED)
+			skip_from[i] = t;
 	}
 	if (atomic_load(&vmb_interrupted))
 		fprintf(stderr, "vmalock-bench: interrupted: injectors disarmed; %zu results kept\n",

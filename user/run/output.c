@@ -60,7 +60,8 @@ static void print_finish(FILE *f, const struct vmb_result *res)
 }
 
 /*
- * One line per scenario, thread count and repeat: victims' p50/p99/max,
+ * One line per scenario, thread count and repeat, in the order they ran
+ * (rounds of repeats, so a point's lines are apart): victims' p50/p99/max,
  * bystanders' p99 during the injection and in the baseline, the
  * writer's ops/s during and before, then the key counters.
  */
@@ -71,12 +72,13 @@ static void print_compact(FILE *f, const struct vmb_result *res, bool header)
 	size_t k;
 
 	if (header)
-		fprintf(f, "%-32s %3s %6s %8s %8s %8s  %17s  %15s  %s\n",
-			"scenario", "thr", "faults", "p50", "p99", "max",
+		fprintf(f, "%-32s %3s %3s %6s %8s %8s %8s  %17s  %15s  %s\n",
+			"scenario", "thr", "rep", "faults", "p50", "p99", "max",
 			"byst p99 (base)", "writer/s (base)", "counters");
 	if (res->status != VMB_OK) {
-		fprintf(f, "%-32s %3d %s: %s\n", res->scenario, res->threads,
-			vmb_status_name(res->status), res->reason);
+		fprintf(f, "%-32s %3d %3d %s: %s\n", res->scenario,
+			res->threads, res->repeat, vmb_status_name(res->status),
+			res->reason);
 		return;
 	}
 	v = role_of(res, VMB_ROLE_VICTIM);
@@ -84,8 +86,8 @@ static void print_compact(FILE *f, const struct vmb_result *res, bool header)
 	bb = role_of(res, VMB_ROLE_BYSTANDER_BASE);
 	wr = role_of(res, VMB_ROLE_WRITER);
 	wb = role_of(res, VMB_ROLE_WRITER_BASE);
-	fprintf(f, "%-32s %3d %6llu %8s %8s %8s  %8s (%6s)  %7.0f (%5.0f) ",
-		res->scenario, res->threads,
+	fprintf(f, "%-32s %3d %3d %6llu %8s %8s %8s  %8s (%6s)  %7.0f (%5.0f) ",
+		res->scenario, res->threads, res->repeat,
 		(unsigned long long)(v ? v->h.count : 0),
 		fmt_pct(b[0], sizeof(b[0]), v, 50),
 		fmt_pct(b[1], sizeof(b[1]), v, 99),
