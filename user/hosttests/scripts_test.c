@@ -146,10 +146,14 @@ TEST(pair_verdicts_writer_share)
 		"]}\n";
 
 	ASSERT_EQ(0, pair_verdicts(_metadata, lines, out, sizeof(out)));
-	/* P: 1, 2, 0 %: 1% +- 4.303 * 1 / sqrt(3); P-v: 60, 70, 80 %. */
-	EXPECT_NE(NULL, strstr(out, "| `swap-async+mprotect` writer_wait share | 1 | plain: 1% [-1.48, 3.48], variant: 70% [45.2, 94.8] | **differs**: the writer waits for the fault on the variant, not on plain"));
+	/*
+	 * P: 1, 2, 0 %: 1% +- 4.303 * 1 / sqrt(3); P-v: 60, 70, 80 %.
+	 * Welch: t = 69 / sqrt(1/3 + 100/3) = 11.9 at 2.04 degrees of
+	 * freedom, against t(0.975, 2) = 4.303.
+	 */
+	EXPECT_NE(NULL, strstr(out, "| `swap-async+mprotect` writer_wait share | 1 | plain: 1% [-1.48, 3.48], variant: 70% [45.2, 94.8] | **differs** (Welch's t-test, p < 0.05): the writer sleeps more on the variant; plain at most 10%, the variant above 10% |"));
 	/* One side only, one repeat: no interval, no verdict. */
-	EXPECT_NE(NULL, strstr(out, "| `swap-shared-page+mprotect` writer_wait share | 1 | plain: not run, variant: 50% (1 repeat: no interval) | cannot tell"));
+	EXPECT_NE(NULL, strstr(out, "| `swap-shared-page+mprotect` writer_wait share | 1 | plain: not run, variant: 50% (1 repeat: no interval) | cannot tell (a side has under 2 repeats) |"));
 	EXPECT_EQ(NULL, strstr(out, "99"));
 
 	/* Recorded runs (2 repeats each): the same swap-sync wait on both. */
@@ -157,8 +161,9 @@ TEST(pair_verdicts_writer_share)
 			     "cat user/hosttests/data/ab2-6.12-mprotect.json user/hosttests/data/ab2-6.1-mprotect.json",
 			     "-v plain=6.12.117+deb12-amd64 -v variant=6.1.0-57-amd64",
 			     "pair-verdicts.awk", out, sizeof(out)));
-	EXPECT_NE(NULL, strstr(out, "| `swap-sync+mprotect` writer_wait share | 1 | plain: 76% [74.3, 77.7], variant: 75% [11.2, 139] | the same on both (the writer waits)"));
-	EXPECT_NE(NULL, strstr(out, "| `folio-lock-file+mprotect` writer_wait share | 1 | plain: 0.998% [-11.7, 13.7], variant: 57.5% [-325, 440] | cannot tell"));
+	EXPECT_NE(NULL, strstr(out, "| `swap-sync+mprotect` writer_wait share | 1 | plain: 76% [74.3, 77.7], variant: 75% [11.2, 139] | the same on both (the writer waits for the fault): not what the variant changes |"));
+	/* 0.998% against 57.5%, 2 repeats a side: t = 1.88 < 12.706 (df 1). */
+	EXPECT_NE(NULL, strstr(out, "| `folio-lock-file+mprotect` writer_wait share | 1 | plain: 0.998% [-11.7, 13.7], variant: 57.5% [-325, 440] | no difference found (Welch's t-test, p >= 0.05); plain straddles 10%, the variant straddles 10% |"));
 }
 
 TEST_HARNESS_MAIN
