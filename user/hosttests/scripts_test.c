@@ -2,7 +2,8 @@
 /*
  * The scripts' own parsers, on recorded results: scripts/control-table.awk
  * turns "vmalock-bench compare" into the control pair's verdict per
- * scenario (scripts/ab-seeds).
+ * scenario, scripts/pair-verdicts.awk a pair's claims and its writer runs
+ * into what the pair shows (scripts/ab-seeds).
  */
 #include <libgen.h>
 #include <limits.h>
@@ -78,10 +79,21 @@ TEST(control_table_from_compare)
 	EXPECT_EQ(NULL, strstr(out, "| under |"));
 }
 
+/* LINES (text without a single quote) through pair-verdicts.awk, P and P-v. */
+static int pair_verdicts(struct __test_metadata *_metadata, const char *lines,
+			 char *out, size_t size)
+{
+	char input[4096];
+
+	snprintf(input, sizeof(input), "printf '%%s' '%s'", lines);
+	return awk_out(_metadata, input, "-v plain=P -v variant=P-v",
+		       "pair-verdicts.awk", out, size);
+}
+
 /* A pair's claim lines: which the variant alone fails (the seed shown). */
 TEST(pair_verdicts_from_claim_lines)
 {
-	char input[2048], out[4096];
+	char out[4096];
 	static const char lines[] =
 		"- **seed 000** `a`, x (`swap-sync`, 1 victim thread): P: 100% [100, 100], P-v: 0% [0, 0]. **Not observed**: P-v 0% [0, 0] (expected >= 90%).\n"
 		"- **seed 000** `b`, x (`swap-async`, 2 victim threads): P: 0%. **Observed.**\n"
@@ -89,14 +101,69 @@ TEST(pair_verdicts_from_claim_lines)
 		"- **seed 001** `d`, x (`swap-sync`): **Not significant**: P-v 16x [-18, 50], against <= 1.5x.\n"
 		"- **seed 002** `e`, x: **Cannot be judged here**: ran in no configuration.\n";
 
-	snprintf(input, sizeof(input), "printf '%%s' '%s'", lines);
-	ASSERT_EQ(0, awk_out(_metadata, input, "-v plain=P -v variant=P-v",
-			     "pair-verdicts.awk", out, sizeof(out)));
+	ASSERT_EQ(0, pair_verdicts(_metadata, lines, out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "| `a` | 1 | Not observed | **differs**: holds on plain, not on the variant"));
 	EXPECT_NE(NULL, strstr(out, "| `b` | 2 | Observed | the same on both"));
 	EXPECT_NE(NULL, strstr(out, "| `c` | 1 | Not observed | **differs**: holds on the variant, not on plain |"));
 	EXPECT_NE(NULL, strstr(out, "| `d` | - | Not significant |"));
 	EXPECT_EQ(NULL, strstr(out, "`e`"));
+}
+
+/* A result file's first line, as vmalock-bench run --json writes it. */
+#define HEAD(rel) \
+	"{\"tool\":\"vmalock-bench\",\"format\":1,\"kernel\":{\"release\":\"" rel "\"},\"results\":[\n"
+/* One result at 1 thread: victims' faults summed to 100 ms, the writer's sleep. */
+#define RES(sc, rep, status, ms)                                               \
+	"{\"scenario\":\"" sc "\",\"threads\":1,\"repeat\":" #rep                \
+	",\"status\":\"" status "\",\"roles\":{\"victim\":{\"count\":20,"        \
+	"\"sum_ns\":100000000,\"buckets\":[[1,2]]}},\"metrics\":"                \
+	"{\"writer_waits\":1,\"writer_wait_ms\":" #ms "}},\n"
+/* Three repeats of sc, all ok. */
+#define RES3(sc, a, b, c) \
+	RES(sc, 0, "ok", a) RES(sc, 1, "ok", b) RES(sc, 2, "ok", c)
+
+/*
+ * Seed 001's cost rows: the writer_wait share of the SCENARIO+MODE results
+ * of each side, named by each file's kernel release.
+ */
+TEST(pair_verdicts_writer_share)
+{
+	char out[4096];
+	static const char lines[] =
+		HEAD("P")
+		RES3("swap-async+mprotect", 1, 2, 0)
+		/* not a SCENARIO+MODE run, and a failed one: neither counted */
+		RES("swap-async", 0, "ok", 99)
+		RES("swap-async+mprotect", 3, "failed", 99)
+		"]}\n"
+		HEAD("P-v")
+		RES3("swap-async+mprotect", 60, 70, 80)
+		RES("swap-shared-page+mprotect", 0, "ok", 50)
+		"]}\n"
+		/* a third kernel's results: neither side's */
+		HEAD("Q")
+		RES("swap-async+mprotect", 0, "ok", 99)
+		"]}\n";
+
+	ASSERT_EQ(0, pair_verdicts(_metadata, lines, out, sizeof(out)));
+	/*
+	 * P: 1, 2, 0 %: 1% +- 4.303 * 1 / sqrt(3); P-v: 60, 70, 80 %.
+	 * Welch: t = 69 / sqrt(1/3 + 100/3) = 11.9 at 2.04 degrees of
+	 * freedom, against t(0.975, 2) = 4.303.
+	 */
+	EXPECT_NE(NULL, strstr(out, "| `swap-async+mprotect` writer_wait share | 1 | plain: 1% [-1.48, 3.48], variant: 70% [45.2, 94.8] | **differs** (Welch's t-test, p < 0.05): the writer sleeps more on the variant; plain at most 10%, the variant above 10% |"));
+	/* One side only, one repeat: no interval, no verdict. */
+	EXPECT_NE(NULL, strstr(out, "| `swap-shared-page+mprotect` writer_wait share | 1 | plain: not run, variant: 50% (1 repeat: no interval) | cannot tell (a side has under 2 repeats) |"));
+	EXPECT_EQ(NULL, strstr(out, "99"));
+
+	/* Recorded runs (2 repeats each): the same swap-sync wait on both. */
+	ASSERT_EQ(0, awk_out(_metadata,
+			     "cat user/hosttests/data/ab2-6.12-mprotect.json user/hosttests/data/ab2-6.1-mprotect.json",
+			     "-v plain=6.12.117+deb12-amd64 -v variant=6.1.0-57-amd64",
+			     "pair-verdicts.awk", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "| `swap-sync+mprotect` writer_wait share | 1 | plain: 76% [74.3, 77.7], variant: 75% [11.2, 139] | the same on both (the writer waits for the fault): not what the variant changes |"));
+	/* 0.998% against 57.5%, 2 repeats a side: t = 1.88 < 12.706 (df 1). */
+	EXPECT_NE(NULL, strstr(out, "| `folio-lock-file+mprotect` writer_wait share | 1 | plain: 0.998% [-11.7, 13.7], variant: 57.5% [-325, 440] | no difference found (Welch's t-test, p >= 0.05); plain straddles 10%, the variant straddles 10% |"));
 }
 
 TEST_HARNESS_MAIN
