@@ -4,7 +4,8 @@
 #   make bench   set up, boot the default kernel in qemu, run the default suite
 #   make check   set up, run every host check and the in-VM tests on 6.12 and 6.1
 # The kernel A/B report (also sets up what it needs):
-#   make ab      6.1, 6.12, and 6.12 with the VMA lock off; report.md + plots
+#   make ab      6.1, 6.12 and 7.2 (Debian's newest, fetched if missing), each
+#                with the VMA lock off too where it can; report.md + plots
 #   make ab-seeds  one pair of kernels per seed (plain vs patched 6.12,
 #                built and cached on first use: slow), A/B of each pair
 # Building blocks:
@@ -170,8 +171,10 @@ dkms-install:
 bench: setup
 	scripts/bench --kernel $(KERNEL)
 
-# The A/B suite on 6.1, 6.12, 6.12 with force_mmap_lock=1 (scripts/ab --help);
-# the report goes to build/results/ab-DATE/report.md.
+# The A/B suite on 6.1, 6.12 and 7.2, 6.12 and 7.2 also with
+# force_mmap_lock=1 (scripts/ab --help); 7.2 is fetched (scripts/newest-
+# kernel) when it is not set up, and left out, said in the report, when it
+# cannot be. The report goes to build/results/ab-DATE/report.md.
 ab: setup
 	scripts/ab
 

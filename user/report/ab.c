@@ -101,7 +101,7 @@ static const char *vma_desc(enum ab_vma m)
 	case VMA_ON:
 		return "on (features: per_vma_lock)";
 	case VMA_FORCED_OFF:
-		return "forced off (target/force_mmap_lock=1): 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, baseline included; not a kernel without per-VMA locks";
+		return "forced off (target/force_mmap_lock=1): this kernel's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, baseline included; not a kernel without per-VMA locks";
 	case VMA_NONE:
 		return "none (no per_vma_lock in the module's features)";
 	default:

@@ -634,7 +634,7 @@ static void control_line(FILE *f, const struct vmb_claim *cl,
 		fprintf(f, ", %s", fmt_judged(a, sizeof(a), &j, " ns"));
 	}
 	fprintf(f, ". Shown, not judged: %s. Each configuration's baseline runs in its own mode (a forced run is forced from its baseline on), so a slowdown here is what the injected phase costs the others in that mode.", cl->why);
-	fputs(" A forced column is 6.12's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
+	fputs(" A forced column is its kernel's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
 }
 
 /* Seed 002: compaction completion, one way of installing over the other. */
@@ -720,18 +720,28 @@ static enum vmb_verdict figure_line(FILE *f, const struct vmb_claim *cl,
 			   "the scenario ran in no configuration");
 }
 
-/* The A/B's own wall time against its budget: only when it was given. */
-static void wall_line(FILE *f, const struct vmb_claim *cl, int nc,
-		      double wall_s)
+/*
+ * The A/B's own wall time against its budget: only when it was given.
+ * Said with what it covered, configurations and kernels (one boot each):
+ * its budget was set for three configurations on two kernels.
+ */
+static void wall_line(FILE *f, const struct vmb_claim *cl,
+		      const struct ab_cfg *c, int nc, double wall_s)
 {
 	const struct vmb_expect *e = &cl->expect[0];
+	int i, j, nk = 0;
 
 	if (wall_s <= 0)
 		return;
-	fprintf(f, "- **%s**: %.0f s for %d configuration%s. Expected: %s %g s %s. **%s.**\n",
-		cl->title, wall_s, nc, nc == 1 ? "" : "s",
-		vmb_direction_op(e->dir), e->threshold, cl->says,
-		vmb_expect_met(e, wall_s) ? "Met" : "Not met");
+	for (i = 0; i < nc; i++) {
+		for (j = 0; j < i && strcmp(c[i].l.release, c[j].l.release); j++)
+			;
+		nk += j == i;
+	}
+	fprintf(f, "- **%s**: %.0f s for %d configuration%s on %d kernel%s. Expected: %s %g s %s. **%s.**\n",
+		cl->title, wall_s, nc, nc == 1 ? "" : "s", nk,
+		nk == 1 ? "" : "s", vmb_direction_op(e->dir), e->threshold,
+		cl->says, vmb_expect_met(e, wall_s) ? "Met" : "Not met");
 }
 
 /* A scenario of cl that this tool does not have, or NULL. */
@@ -876,7 +886,7 @@ int ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s,
 	}
 	for (i = 0; i < vmb_nclaims; i++) {
 		if (vmb_claims[i].metric == VMB_M_WALL)
-			wall_line(m, &vmb_claims[i], nc, wall_s);
+			wall_line(m, &vmb_claims[i], c, nc, wall_s);
 		else
 			claim_lines(m, &vmb_claims[i], c, nc, &all);
 	}
