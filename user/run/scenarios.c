@@ -44,7 +44,7 @@ const struct vmb_scenario vmb_scenarios[] = {
 	  NEEDS(swap) | NEEDS(swap_device), VMB_K_swap_read_delay_us,
 	  &vmb_swapin_ops, VMB_SWAPIN_ASYNC },
 	{ "swap-sync",
-	  "swap-in from a SWP_SYNCHRONOUS_IO device (no swap cache), reads take --hold-us",
+	  "swap-in from a SWP_SYNCHRONOUS_IO device (no readahead; no swap cache before 7.x), reads take --hold-us",
 	  "swap, module swap device with sync_io, root",
 	  NEEDS(swap) | NEEDS(swap_device), VMB_K_swap_sync_io,
 	  &vmb_swapin_ops, VMB_SWAPIN_SYNC },

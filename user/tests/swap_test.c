@@ -743,7 +743,7 @@ TEST_F(swap, two_threads_one_page)
 	char *p;
 
 	if (variant->sync_io)
-		SKIP(return, "synchronous swap-in has no swap cache folio to wait on");
+		SKIP(return, "the async path's test: a synchronous swap-in reads in the faulting thread and does not retry");
 	ASSERT_EQ(0, vmb_write_file(VMB_PAGE_CLUSTER, "0"));
 	ASSERT_EQ(0, vmb_write(VMB_KNOB(swap, scope), "target"));
 	p = pattern_map(1, 11);
