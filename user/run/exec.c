@@ -784,9 +784,49 @@ static int arm_pageout(struct session *s)
 	return ret ?: pageout_now(s);
 }
 
+static void remember_kid(struct session *s, long kid)
+{
+	int i;
+
+	for (i = 0; i < s->nkids && s->kids[i] != kid; i++)
+		;
+	if (i == s->nkids && s->nkids < MAX_KIDS)
+		s->kids[s->nkids++] = (pid_t)kid;
+}
+
+/*
+ * Without CONFIG_PROC_CHILDREN (the bench's own kernels, defconfig):
+ * every process whose parent is the target, from /proc/N/stat.
+ */
+static void sample_children_by_ppid(struct session *s)
+{
+	char path[64], buf[512], *p;
+	struct dirent *d;
+	long ppid;
+	DIR *dir;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/stat", d->d_name);
+		if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
+			continue;
+		/* "pid (comm) state ppid ...": comm may hold ") ". */
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == (long)s->pid)
+			remember_kid(s, strtol(d->d_name, NULL, 10));
+	}
+	closedir(dir);
+}
+
 /*
  * Processes the target started: /proc/PID/task/TID/children of each of
- * its threads (CONFIG_PROC_CHILDREN), sampled. The module targets one
+ * its threads (CONFIG_PROC_CHILDREN), sampled, or the processes whose
+ * parent it is where the kernel has no such file. The module targets one
  * process, so their faults are not counted; the run says so.
  */
 static void sample_children(struct session *s)
@@ -795,7 +835,7 @@ static void sample_children(struct session *s)
 	struct dirent *d;
 	DIR *dir;
 	long kid;
-	int i;
+	int n;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)s->pid);
 	dir = opendir(path);
@@ -806,16 +846,19 @@ static void sample_children(struct session *s)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children",
 			 (int)s->pid, d->d_name);
-		if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
+		n = vmb_read_file(path, buf, sizeof(buf));
+		if (n == -ENOENT) {
+			closedir(dir);
+			sample_children_by_ppid(s);
+			return;
+		}
+		if (n <= 0)
 			continue;
 		for (p = buf;; p = end) {
 			kid = strtol(p, &end, 10);
 			if (end == p || kid <= 0)
 				break;
-			for (i = 0; i < s->nkids && s->kids[i] != kid; i++)
-				;
-			if (i == s->nkids && s->nkids < MAX_KIDS)
-				s->kids[s->nkids++] = (pid_t)kid;
+			remember_kid(s, kid);
 		}
 	}
 	closedir(dir);
