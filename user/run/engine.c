@@ -153,6 +153,12 @@ int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w)
 	}
 }
 
+static bool is_bystander(const struct vmb_worker *w)
+{
+	return w->role == VMB_ROLE_BYSTANDER ||
+	       w->role == VMB_ROLE_BYSTANDER_BASE;
+}
+
 /*
  * A bystander's VMA is mapped before the gate and unmapped when it is
  * joined (crew_join()): its mmap(), madvise() and munmap() take mmap_lock
@@ -170,6 +176,12 @@ static int bystander_map(struct vmb_run *r, struct vmb_worker *w)
 	w->span.write = true;
 	w->span.refill = vmb_refill_dontneed;
 	return 0;
+}
+
+static void bystander_unmap(struct vmb_run *r, struct vmb_worker *w)
+{
+	if (w->span.base)
+		munmap(w->span.base, BYSTANDER_PAGES * (size_t)r->page);
 }
 
 static int bystander_body(struct vmb_run *r, struct vmb_worker *w)
@@ -208,7 +220,7 @@ static void *worker_main(void *arg)
 
 	if (r->o->trace)
 		vmb_trace_note_tid(w->role);
-	if (w->role == VMB_ROLE_BYSTANDER || w->role == VMB_ROLE_BYSTANDER_BASE)
+	if (is_bystander(w))
 		w->err = bystander_map(r, w);
 	if (r->gated)
 		wait_gate(r);
@@ -297,10 +309,8 @@ static int crew_join(struct vmb_run *r, struct crew *c, int role)
 		if (!w || (role >= 0 && (int)w->role != role))
 			continue;
 		pthread_join(w->tid, NULL);
-		if (w->span.base && (w->role == VMB_ROLE_BYSTANDER ||
-				     w->role == VMB_ROLE_BYSTANDER_BASE))
-			munmap(w->span.base,
-			       BYSTANDER_PAGES * (size_t)r->page);
+		if (is_bystander(w))
+			bystander_unmap(r, w);
 		rr = &r->res->roles[w->role];
 		rr->present = true;
 		vmb_hist_merge(&rr->h, &w->hist);
