@@ -8,15 +8,29 @@
 #include "report/claims.h"
 
 /*
- * Seed 001: a fault that sleeps under the VMA lock stalls no one else,
- * under mmap_lock an mmap() writer and every other fault of the process.
+ * Seed 001's benefit: a fault that sleeps under the VMA lock stalls no
+ * one else; under mmap_lock the unrelated mmap()/munmap() writer's
+ * mmap_write_lock() waits the sleep out, and every fault that needs
+ * mmap_lock queues behind it (behind_writer). Judged on how long that
+ * writer slept in its ops as a share of the victims' summed fault time,
+ * as the cost rows below are: its sleep is the lock, where its ops/s
+ * and the bystanders' p99 (the slowdown rows, shown) mostly measure the
+ * CPU the victims' faults take from it on a 2-vCPU guest (their control,
+ * nothing injected, reads 1.1-37x). The same 10% as the cost rows, set
+ * by the no-wait side: the writer's sleeps behind something else.
  */
-#define SEED001_STALL                                                          \
-	.seed = "001", .role = VMB_CLAIM, .metric = VMB_M_STALL,               \
-	.measure = "writer ops/s and bystander p99, each against its no-injection baseline", \
-	.expect = { { VMB_CFG_WITH_LOCK, VMB_AT_MOST, 1.5 },                   \
-		    { VMB_CFG_WITHOUT_LOCK, VMB_AT_LEAST, 10 } },              \
+#define SEED001_FREE                                                           \
+	.seed = "001", .role = VMB_CLAIM, .metric = VMB_M_METRIC,              \
+	.metric_name = "writer_wait_ms", .over_victims = true,                 \
+	.measure = "the unrelated writer's (mmap()/munmap() of its own region) sleep in its ops (writer_wait_ms) as a % of the victims' summed fault time; writer_waits and behind_writer (bystander faults queued behind the waiting writer) shown; the slowdowns in the row after", \
+	.expect = { { VMB_CFG_WITH_LOCK, VMB_AT_MOST, 10 },                    \
+		    { VMB_CFG_WITHOUT_LOCK, VMB_ABOVE, 10 } },                 \
 	.nexpect = 2
+
+/* Seed 001's slowdowns of the same runs: shown, not judged. */
+#define SEED001_SLOWDOWN                                                       \
+	.seed = "001", .role = VMB_CONTROL, .metric = VMB_M_STALL,             \
+	.measure = "writer ops/s and bystander p99, each against its no-injection baseline"
 
 /*
  * Seed 000: where a fault of the scenario finishes. Judged on runs whose
@@ -129,15 +143,29 @@ const struct vmb_claim vmb_claims[] = {
 		.id = "seed001-shmem",
 		.title = "a folio held locked under a shmem fault",
 		.scenarios = { "folio-lock-shmem" },
-		SEED001_STALL,
-		.why = "shmem_get_folio_gfp() sleeps in folio_lock() holding only the VMA lock: mmap() and other VMAs' faults go on; under mmap_lock they wait",
+		SEED001_FREE,
+		.why = "shmem_get_folio_gfp() sleeps in folio_lock() holding only the VMA lock: the writer's mmap()/munmap() and other VMAs' faults go on; under mmap_lock (6.1, forced) its mmap_write_lock() waits the hold out and the faults queue behind it",
+	},
+	{
+		.id = "seed001-shmem-slowdown",
+		.title = "a folio held locked under a shmem fault: the slowdowns",
+		.scenarios = { "folio-lock-shmem" },
+		SEED001_SLOWDOWN,
+		.why = "what seed001-shmem's writer and bystanders lost against their baselines: the lock's waits and the victims' CPU on a 2-vCPU guest together (the seed's 1.5x with the VMA lock and 10x without, read against seed001-control); seed001-shmem judges the sleep",
 	},
 	{
 		.id = "seed001-swap",
 		.title = "slow synchronous swap-in",
 		.scenarios = { "swap-sync" },
-		SEED001_STALL,
-		.why = "do_swap_page() waits in swap_read_folio() (submit_bio_wait()) for its own read under the VMA lock: it blocks no one else",
+		SEED001_FREE,
+		.why = "do_swap_page() waits in swap_read_folio() (submit_bio_wait()) for its own read under the VMA lock: it blocks no one else; under mmap_lock (6.1, forced) the writer's mmap_write_lock() waits the read out",
+	},
+	{
+		.id = "seed001-swap-slowdown",
+		.title = "slow synchronous swap-in: the slowdowns",
+		.scenarios = { "swap-sync" },
+		SEED001_SLOWDOWN,
+		.why = "what seed001-swap's writer and bystanders lost against their baselines: the lock's waits and the victims' CPU together (read against seed001-control); seed001-swap judges the sleep",
 	},
 	{
 		.id = "d065bd810b6d-file-io",
