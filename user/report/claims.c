@@ -22,7 +22,7 @@
 #define SEED001_FREE                                                           \
 	.seed = "001", .role = VMB_CLAIM, .metric = VMB_M_METRIC,              \
 	.metric_name = "writer_wait_ms", .over_victims = true,                 \
-	.measure = "the unrelated writer's (mmap()/munmap() of its own region) sleep in its ops (writer_wait_ms) as a % of the victims' summed fault time; writer_waits and behind_writer (bystander faults queued behind the waiting writer) shown; the slowdowns in the row after", \
+	.measure = "the unrelated writer's (mmap()/munmap() of its own region) sleep in its ops (writer_wait_ms; ops that slept during another thread's refill madvise() are apart, writer_refill_wait_ms) as a % of the victims' summed fault time; writer_waits and behind_writer (bystander faults queued behind the waiting writer) shown; the slowdowns in the row after", \
 	.expect = { { VMB_CFG_WITH_LOCK, VMB_AT_MOST, 10 },                    \
 		    { VMB_CFG_WITHOUT_LOCK, VMB_ABOVE, 10 } },                 \
 	.nexpect = 2

@@ -147,7 +147,9 @@ int vmb_touch_loop(struct vmb_run *r, struct vmb_worker *w)
 			if (w->watch)
 				vmb_writer_watch(r, w, t0, t1);
 		}
+		vmb_writer_refill(r, w, true);
 		ret = w->span.refill(r, w);
+		vmb_writer_refill(r, w, false);
 		if (ret)
 			return ret;
 	}

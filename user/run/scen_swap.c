@@ -32,6 +32,7 @@
 #include "lib/map.h"
 #include "lib/swap.h"
 #include "run/scenario.h"
+#include "run/writer.h"
 
 #define SWAP_PAGES_MAX 64
 
@@ -222,7 +223,9 @@ static int shared_victim(struct vmb_run *r, struct vmb_worker *w)
 		round++;
 		/* Everyone has touched before the swap-out. */
 		pthread_barrier_wait(&s->bar);
+		vmb_writer_refill(r, w, true);
 		ret = pageout(p, (size_t)r->page, r->sc->name);
+		vmb_writer_refill(r, w, false);
 		if (ret)
 			s->err = ret;
 		pthread_barrier_wait(&s->bar);

@@ -22,9 +22,20 @@
  * the CPU and not runnable, from /proc/thread-self/schedstat; wall time
  * where that file is missing) half a hold or more is a wait (writer_waits,
  * writer_wait_ms). Preemption, which under TCG takes many milliseconds,
- * is not sleep. Whether waits chain: a bystander fault that began after
- * such an op did and ended before it was over queued behind the writer,
- * or beside it (behind_writer, and their p99).
+ * is not sleep. An op that slept and began during a victim's refill, or
+ * saw one end (the madvise() between a victim's passes, under mmap_lock
+ * for read: MADV_PAGEOUT of a swap scenario writes the pages out and
+ * takes milliseconds under TCG), is counted apart (writer_refill_waits,
+ * writer_refill_wait_ms): it may have slept behind the bench's own
+ * set-up, not a fault; it may also have slept behind a fault besides, so
+ * the split is a bound each way. A refill that begins as an op ends did
+ * not hold the op up, and is not counted against it. Bystanders' refills
+ * (MADV_DONTNEED of a few pages) are not followed: they are short, and
+ * with the VMA lock they run all the time, so an op that waited for a
+ * fault would nearly always have met one. Whether waits chain: a
+ * bystander fault that began after a counted wait's op did and ended
+ * before it was over queued behind the writer, or beside it
+ * (behind_writer, and their p99).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +63,11 @@ struct vmb_writer {
 	atomic_uint_least64_t seq;	/* the current op's number, from 1 */
 	uint64_t waits;			/* injected phase: ops that waited */
 	uint64_t wait_ns;		/* and the time they slept */
+	/* victims' refills under way, and ended so far (vmb_writer_refill()) */
+	atomic_uint refilling;
+	atomic_uint_least64_t refilled;
+	uint64_t refill_waits;		/* ops that waited during a refill */
+	uint64_t refill_wait_ns;
 	uint8_t waited[WAITED_MAX / 8];	/* which ops waited, by seq */
 	struct vmb_hist behind;
 };
@@ -201,6 +217,8 @@ int vmb_writer_body(struct vmb_run *r, struct vmb_worker *w)
 	enum vmb_writer_mode mode = r->o->writer_mode;
 	uint64_t slow = r->o->hold_us * 1000 / 2, t0, t1, c0, c1, slept, seq;
 	struct vmb_writer *wr = r->wr;
+	uint64_t refilled;
+	bool refilling;
 	int fd, ret = 0;
 
 	fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
@@ -211,6 +229,8 @@ int vmb_writer_body(struct vmb_run *r, struct vmb_worker *w)
 		t1 = c1 = 0;
 		seq = atomic_fetch_add(&wr->seq, 1) + 1;
 		atomic_store(&wr->since, t0);
+		refilling = atomic_load(&wr->refilling);
+		refilled = atomic_load(&wr->refilled);
 		if (mode == VMB_W_MMAP)
 			ret = writer_mmap();
 		else if (mode == VMB_W_FORK)
@@ -233,6 +253,12 @@ int vmb_writer_body(struct vmb_run *r, struct vmb_worker *w)
 			slept = c1 - c0 < slept ? slept - (c1 - c0) : 0;
 		if (slept < slow)
 			continue;
+		/* A refill under way when the op began, or ended since. */
+		if (refilling || atomic_load(&wr->refilled) != refilled) {
+			wr->refill_waits++;
+			wr->refill_wait_ns += slept;
+			continue;
+		}
 		wr->waits++;
 		wr->wait_ns += slept;
 		if (seq < WAITED_MAX)
@@ -242,6 +268,20 @@ int vmb_writer_body(struct vmb_run *r, struct vmb_worker *w)
 	if (fd >= 0)
 		close(fd);
 	return ret;
+}
+
+void vmb_writer_refill(struct vmb_run *r, const struct vmb_worker *w,
+		       bool begin)
+{
+	if (!r->wr || w->role != VMB_ROLE_VICTIM)
+		return;
+	if (begin) {
+		atomic_fetch_add(&r->wr->refilling, 1);
+		return;
+	}
+	/* Ended before it is no longer under way: no op misses both. */
+	atomic_fetch_add(&r->wr->refilled, 1);
+	atomic_fetch_sub(&r->wr->refilling, 1);
 }
 
 int vmb_writer_watch_init(struct vmb_worker *w)
@@ -290,6 +330,10 @@ void vmb_writer_metrics(struct vmb_run *r)
 	vmb_add_metric(r->res, "writer_waits", (double)wr->waits, true);
 	vmb_add_metric(r->res, "writer_wait_ms", (double)wr->wait_ns / 1e6,
 		       true);
+	vmb_add_metric(r->res, "writer_refill_waits", (double)wr->refill_waits,
+		       true);
+	vmb_add_metric(r->res, "writer_refill_wait_ms",
+		       (double)wr->refill_wait_ns / 1e6, true);
 	if (!r->o->bystanders)
 		return;
 	vmb_add_metric(r->res, "behind_writer", (double)wr->behind.count,

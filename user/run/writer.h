@@ -6,6 +6,7 @@
 #ifndef VMB_WRITER_H
 #define VMB_WRITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "run/scenario.h"
@@ -24,7 +25,19 @@ void vmb_writer_watch(struct vmb_run *r, struct vmb_worker *w, uint64_t t0,
 		      uint64_t t1);
 /* w joined: its faults behind a writer that waited, into r; w->watch freed. */
 void vmb_writer_watch_done(struct vmb_run *r, struct vmb_worker *w);
-/* writer_waits, writer_wait_ms, behind_writer, behind_writer_p99_us. */
+/*
+ * w begins (begin) or ends a refill: the untimed madvise() between its
+ * passes that makes its pages not present again (MADV_DONTNEED,
+ * MADV_PAGEOUT), which holds mmap_lock for read: a writer op that sleeps
+ * while a victim's is under way, or sees one end, is counted apart.
+ * No-op without a writer, and for a thread that is not a victim.
+ */
+void vmb_writer_refill(struct vmb_run *r, const struct vmb_worker *w,
+		       bool begin);
+/*
+ * writer_waits, writer_wait_ms, writer_refill_waits,
+ * writer_refill_wait_ms, behind_writer, behind_writer_p99_us.
+ */
 void vmb_writer_metrics(struct vmb_run *r);
 
 #endif /* VMB_WRITER_H */
