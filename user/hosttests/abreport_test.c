@@ -7,7 +7,6 @@
  * forced and pre-seed004) and on made-up ones whose verdicts are known,
  * the summary follows the data both ways.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "lib/file.h"
@@ -77,28 +77,6 @@ static const char *line_with(const char *text, const char *what)
 	return line;
 }
 
-/* The test's own directory and the files the report wrote in it. */
-static void rm_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     e->d_name) < sizeof(path) &&
-		    unlink(path) && errno == EISDIR)
-			rm_dir(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int report(const char *out, const char *const *files, int n,
 		  bool plots)
 {
@@ -143,7 +121,7 @@ FIXTURE_SETUP(recorded)
 
 FIXTURE_TEARDOWN(recorded)
 {
-	rm_dir(self->dir);
+	vmb_rm_dir(self->dir);
 }
 
 TEST_F(recorded, summary_tables_and_skips)
@@ -392,7 +370,7 @@ TEST(recorded_writer_counter_control)
 	}
 	ASSERT_EQ(0, report(dir, f, 3, false)) TH_LOG("%s", vmb_errmsg());
 	md = slurp(dir, "report.md");
-	rm_dir(dir);
+	vmb_rm_dir(dir);
 	ASSERT_NE(NULL, md);
 #define REC_IN(what, text)                                                     \
 	EXPECT_NE(NULL, strstr(line_with(md, what), text))                     \
@@ -451,7 +429,7 @@ static char *seed004_report(const char *const *kernels, int n)
 		f[i] = path[i];
 	}
 	md = report(dir, f, n, false) ? NULL : slurp(dir, "report.md");
-	rm_dir(dir);
+	vmb_rm_dir(dir);
 	return md;
 }
 
@@ -650,7 +628,7 @@ FIXTURE_SETUP(madeup)
 FIXTURE_TEARDOWN(madeup)
 {
 	free(self->md);
-	rm_dir(self->dir);
+	vmb_rm_dir(self->dir);
 }
 
 /* A made-up configuration: its kernel, its VMA lock, its data. */

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "lib/file.h"
@@ -110,14 +111,13 @@ TEST_F(recorded, loads_like_run)
 /* plot: one panel, exec:vmb-touch, a curve per file. */
 TEST_F(recorded, plot_cdf)
 {
-	char dir[] = "/tmp/execjson_test.XXXXXX", svg_path[PATH_MAX], *svg;
+	char svg_path[PATH_MAX], *svg;
 	struct vmb_opts o;
 	struct stat st;
 
 	if (system("gnuplot --version >/dev/null 2>&1"))
 		SKIP(return, "gnuplot is not installed (scripts/setup installs it)");
-	ASSERT_NE(NULL, mkdtemp(dir));
-	snprintf(svg_path, sizeof(svg_path), "%s/cdf.svg", dir);
+	ASSERT_EQ(0, vmb_tmp_path(svg_path, sizeof(svg_path), "cdf.svg"));
 	memset(&o, 0, sizeof(o));
 	o.cmd = VMB_CMD_PLOT;
 	o.role = "victim";
@@ -136,14 +136,12 @@ TEST_F(recorded, plot_cdf)
 	EXPECT_NE(NULL, strstr(svg, "exec-6.12-pages.json t=1"));
 	EXPECT_NE(NULL, strstr(svg, "exec-6.12-swap.json t=1"));
 	free(svg);
-	unlink(svg_path);
-	rmdir(dir);
 }
 
 /* exec's JSON settings say what ran and what was armed. */
 TEST(settings_say_what_ran)
 {
-	char path[] = "/tmp/execjson_test.XXXXXX", *text;
+	char path[PATH_MAX], *text;
 	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us", "2000",
 			       "--pageout", "[heap]", "--inject", "folio_lock,a.dat",
 			       "--", "prog", "a \"b\"", NULL };
@@ -153,7 +151,6 @@ TEST(settings_say_what_ran)
 	struct vmb_env env;
 	struct vmb_opts o;
 	struct stat st;
-	int fd;
 
 	ASSERT_NE(NULL, res);
 	vmb_clear_error();
@@ -162,9 +159,7 @@ TEST(settings_say_what_ran)
 	memset(&env, 0, sizeof(env));
 	snprintf(res->scenario, sizeof(res->scenario), "exec:prog");
 	res->threads = 1;
-	fd = mkstemp(path);
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_EQ(0, vmb_tmp_path(path, sizeof(path), "settings.json"));
 	ASSERT_EQ(0, vmb_write_json(path, &o, &env, &mod, res, 1));
 	ASSERT_EQ(0, stat(path, &st));
 	text = malloc((size_t)st.st_size + 1);
@@ -178,7 +173,6 @@ TEST(settings_say_what_ran)
 	ASSERT_EQ(0, vmb_load_results(path, &l)) TH_LOG("%s", vmb_errmsg());
 	EXPECT_EQ(1U, l.n);
 	vmb_loaded_free(&l);
-	unlink(path);
 	free(text);
 	free(res);
 }

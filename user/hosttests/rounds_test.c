@@ -7,11 +7,13 @@
  * and compare finds a point whatever repeat of it ran first.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "report/json.h"
@@ -19,26 +21,8 @@
 #include "run/commands.h"
 #include "run/output.h"
 
-static char tmp_path[64], out_path[64];
-
-static void rm_tmp(void)
-{
-	unlink(tmp_path);
-	unlink(out_path);
-}
-
-/* A temporary file named into path, removed at exit. */
-static int tmp_file(char *path, size_t size)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/vmb-rounds-test.XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	atexit(rm_tmp);
-	return fd;
-}
+/* The JSON's path: RUN names it. */
+static char tmp_path[PATH_MAX];
 
 #define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
 #define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
@@ -72,11 +56,8 @@ TEST(repeats_in_rounds)
 	struct vmb_opts o;
 	struct vmb_loaded l;
 	size_t i;
-	int fd;
 
-	fd = tmp_file(tmp_path, sizeof(tmp_path));
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_EQ(0, vmb_tmp_path(tmp_path, sizeof(tmp_path), "run.json"));
 	vmb_clear_error();
 	ASSERT_EQ(0, vmb_parse_args(NARGS(RUN), ARGS(RUN), &o));
 	ASSERT_EQ(0, vmb_cmd_run(&o)) TH_LOG("%s", vmb_errmsg());
@@ -97,6 +78,7 @@ TEST(compare_without_repeat_0)
 {
 	static struct vmb_result r[3];
 	static char out[8192];
+	char out_path[PATH_MAX];
 	struct vmb_opts o = { .nthreads = 1, .threads = { 2 }, .repeat = 3,
 			      .nfiles = 1, .files = { tmp_path } };
 	struct vmb_env env = { .release = "6.12.0-test" };
@@ -115,11 +97,10 @@ TEST(compare_without_repeat_0)
 	}
 	r[0].status = VMB_FAILED;
 	snprintf(r[0].reason, sizeof(r[0].reason), "a victim died");
-	fd = tmp_file(tmp_path, sizeof(tmp_path));
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_EQ(0, vmb_tmp_path(tmp_path, sizeof(tmp_path), "compare.json"));
 	ASSERT_EQ(0, vmb_write_json(tmp_path, &o, &env, &mod, r, 3));
-	fd = tmp_file(out_path, sizeof(out_path));
+	ASSERT_EQ(0, vmb_tmp_path(out_path, sizeof(out_path), "compare.txt"));
+	fd = open(out_path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	ASSERT_LE(0, fd);
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the host tests share; see common.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static char run_dir[64];
+static int run_dir_err = -ENOENT;
+static pid_t run_dir_owner;
+
+/* Only in the process that made it: a child of the tool may call exit(). */
+static void rm_run_dir(void)
+{
+	if (getpid() == run_dir_owner)
+		vmb_rm_dir(run_dir);
+}
+
+__attribute__((constructor)) static void make_run_dir(void)
+{
+	snprintf(run_dir, sizeof(run_dir), "/tmp/vmb-%s.XXXXXX",
+		 program_invocation_short_name);
+	if (!mkdtemp(run_dir)) {
+		run_dir_err = -errno;
+		return;
+	}
+	run_dir_err = 0;
+	run_dir_owner = getpid();
+	atexit(rm_run_dir);
+}
+
+int vmb_tmp_path(char *path, size_t size, const char *name)
+{
+	static unsigned int seq;
+
+	if (run_dir_err)
+		return run_dir_err;
+	/* Tests run one after the other, each in a process of its own. */
+	if ((size_t)snprintf(path, size, "%s/%d-%u-%s", run_dir, (int)getpid(),
+			     seq++, name) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+void vmb_rm_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) < sizeof(path) &&
+		    unlink(path) && errno == EISDIR)
+			vmb_rm_dir(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
