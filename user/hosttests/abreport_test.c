@@ -8,7 +8,6 @@
  * the summary follows the data both ways.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,22 +43,13 @@ static int data_path(char *buf, size_t size, const char *name)
 	return 0;
 }
 
-/* The whole of DIR/report.md, NUL-terminated; NULL if unreadable. */
+/* The whole of DIR/NAME, NUL-terminated; NULL if unreadable. */
 static char *slurp(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	struct stat st;
-	char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (stat(path, &st))
-		return NULL;
-	text = malloc((size_t)st.st_size + 1);
-	if (text && vmb_read_file(path, text, (size_t)st.st_size + 1) < 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return vmb_read_all(path);
 }
 
 /* The line of text that contains what, or "" (for the failure message). */
@@ -241,28 +231,6 @@ TEST_F(recorded, three_kernels)
 	free(md);
 }
 
-/* stdout of cmd(o) into DIR/name; returns cmd's result. */
-static int capture(const char *dir, const char *name,
-		   int (*cmd)(const struct vmb_opts *), const struct vmb_opts *o)
-{
-	char path[PATH_MAX];
-	int fd, saved, ret;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -errno;
-	fflush(stdout);
-	saved = dup(1);
-	dup2(fd, 1);
-	close(fd);
-	ret = cmd(o);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	return ret;
-}
-
 /*
  * compare on the recorded A/B: every column has mean and spread, the
  * others a ratio to the first and a significance mark.
@@ -279,9 +247,8 @@ TEST_F(recorded, compare_table)
 	for (i = 0; i < 3; i++)
 		o.files[i] = self->f[i];
 	o.nfiles = 3;
-	ASSERT_EQ(0, capture(self->dir, "compare.txt", vmb_cmd_compare, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_compare, &o, &out))
 		TH_LOG("%s", vmb_errmsg());
-	out = slurp(self->dir, "compare.txt");
 	ASSERT_NE(NULL, out);
 	EXPECT_NE(NULL, strstr(out, "[0] mean±sd"));
 	EXPECT_NE(NULL, strstr(out, "[n] mean±sd  ratio sig"));
@@ -311,7 +278,7 @@ TEST_F(recorded, plot_cdf)
 	for (i = 0; i < 3; i++)
 		o.files[i] = self->f[i];
 	o.nfiles = 3;
-	ASSERT_EQ(0, capture(self->dir, "plot.txt", vmb_cmd_plot, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_plot, &o, NULL))
 		TH_LOG("%s", vmb_errmsg());
 	svg = slurp(self->dir, "cdf.svg");
 	ASSERT_NE(NULL, svg);

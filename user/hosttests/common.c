@@ -2,12 +2,15 @@
 /* What the host tests share; see common.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "lib/file.h"
 
 static char run_dir[64];
 static int run_dir_err = -ENOENT;
@@ -44,6 +47,55 @@ int vmb_tmp_path(char *path, size_t size, const char *name)
 			     seq++, name) >= size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+int vmb_capture(int (*cmd)(const struct vmb_opts *o),
+		const struct vmb_opts *o, char **out)
+{
+	char path[PATH_MAX];
+	int fd, saved, ret;
+
+	if (out)
+		*out = NULL;
+	ret = vmb_tmp_path(path, sizeof(path), "stdout");
+	if (ret)
+		return ret;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		ret = -errno;
+		if (saved >= 0)
+			close(saved);
+		close(fd);
+		return ret;
+	}
+	close(fd);
+	ret = cmd(o);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	if (out)
+		*out = vmb_read_all(path);
+	unlink(path);
+	return ret;
+}
+
+char *vmb_read_all(const char *path)
+{
+	struct stat st;
+	char *text;
+
+	if (stat(path, &st))
+		return NULL;
+	text = malloc((size_t)st.st_size + 1);
+	if (text && vmb_read_file(path, text, (size_t)st.st_size + 1) < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 void vmb_rm_dir(const char *dir)

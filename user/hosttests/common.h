@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the host tests share beyond the library and the tool's sources:
- * temporary files. Each returns 0 or -errno, for the test to assert.
+ * temporary files and a command's stdout. Each returns 0 (or the text)
+ * or -errno (NULL), for the test to assert.
  */
 #ifndef VMB_HOSTTESTS_COMMON_H
 #define VMB_HOSTTESTS_COMMON_H
 
 #include <stddef.h>
+
+struct vmb_opts;
 
 /*
  * A path for a new file NAME in this run's temporary directory (it does
@@ -16,6 +19,17 @@
  * atexit() handler, so the binary's first process owns the directory.
  */
 int vmb_tmp_path(char *path, size_t size, const char *name);
+
+/*
+ * cmd(o) with its stdout in a temporary file: cmd's result, or -errno if
+ * stdout could not be redirected. With out, the text written, in *out
+ * (malloc'd; NULL if it cannot be read back).
+ */
+int vmb_capture(int (*cmd)(const struct vmb_opts *o),
+		const struct vmb_opts *o, char **out);
+
+/* The whole file, NUL-terminated and malloc'd; NULL if unreadable. */
+char *vmb_read_all(const char *path);
 
 /* DIR and everything in it, depth first; errors ignored. */
 void vmb_rm_dir(const char *dir);
