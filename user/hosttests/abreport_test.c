@@ -23,26 +23,6 @@
 #include "run/commands.h"
 #include "run/output.h"
 
-/* data/ next to this binary, wherever the test is run from. */
-static int data_path(char *buf, size_t size, const char *name)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -errno;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	if ((size_t)snprintf(buf, size, "%s/data/%s", exe, name) >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
 /* The whole of DIR/NAME, NUL-terminated; NULL if unreadable. */
 static char *slurp(const char *dir, const char *name)
 {
@@ -101,7 +81,7 @@ FIXTURE_SETUP(recorded)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/vmb-ab-test.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	for (i = 0; i < 5; i++) {
-		ASSERT_EQ(0, data_path(self->files[i], sizeof(self->files[i]),
+		ASSERT_EQ(0, vmb_data_path(self->files[i], sizeof(self->files[i]),
 				       names[i]));
 		ASSERT_EQ(0, access(self->files[i], R_OK))
 			TH_LOG("recorded run %s missing", self->files[i]);
@@ -327,7 +307,7 @@ TEST(recorded_writer_counter_control)
 
 			snprintf(name, sizeof(name), "ab2-%s-%s.json", cfgs[i],
 				 parts[k]);
-			ASSERT_EQ(0, data_path(path, sizeof(path), name));
+			ASSERT_EQ(0, vmb_data_path(path, sizeof(path), name));
 			ASSERT_EQ(0, access(path, R_OK)) TH_LOG("recorded run %s missing", path);
 			if (k)
 				strcat(specs[i], "+");
@@ -390,7 +370,7 @@ static char *seed004_report(const char *const *kernels, int n)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "seed004-%s.json", kernels[i]);
-		if (data_path(path[i], sizeof(path[i]), name) ||
+		if (vmb_data_path(path[i], sizeof(path[i]), name) ||
 		    access(path[i], R_OK))
 			return NULL;
 		f[i] = path[i];

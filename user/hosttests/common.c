@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +97,43 @@ char *vmb_read_all(const char *path)
 		return NULL;
 	}
 	return text;
+}
+
+/* The path of this binary less its last up components: 0 or -errno. */
+static int exe_up(char *buf, size_t size, int up)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	while (up--) {
+		slash = strrchr(buf, '/');
+		if (!slash)
+			return -EINVAL;
+		*slash = '\0';
+	}
+	return 0;
+}
+
+int vmb_data_path(char *buf, size_t size, const char *name)
+{
+	char dir[PATH_MAX];
+	int ret = exe_up(dir, sizeof(dir), 1);
+
+	if (ret)
+		return ret;
+	if ((size_t)snprintf(buf, size, "%s/data/%s", dir, name) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int vmb_top_dir(char *buf, size_t size)
+{
+	return exe_up(buf, size, 3);
 }
 
 void vmb_rm_dir(const char *dir)

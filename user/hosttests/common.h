@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the host tests share beyond the library and the tool's sources:
- * temporary files and a command's stdout. Each returns 0 (or the text)
- * or -errno (NULL), for the test to assert.
+ * temporary files, a command's stdout, and where the test's data and
+ * the checkout are. Each returns 0 (or the text) or -errno (NULL), for
+ * the test to assert.
  */
 #ifndef VMB_HOSTTESTS_COMMON_H
 #define VMB_HOSTTESTS_COMMON_H
@@ -30,6 +31,12 @@ int vmb_capture(int (*cmd)(const struct vmb_opts *o),
 
 /* The whole file, NUL-terminated and malloc'd; NULL if unreadable. */
 char *vmb_read_all(const char *path);
+
+/* data/NAME next to this binary, wherever the test is run from. */
+int vmb_data_path(char *buf, size_t size, const char *name);
+
+/* The checkout this binary was built in: two folders above its own. */
+int vmb_top_dir(char *buf, size_t size);
 
 /* DIR and everything in it, depth first; errors ignored. */
 void vmb_rm_dir(const char *dir);

@@ -8,15 +8,10 @@
  * use, and plot draws one panel with a curve per file. The settings of
  * an exec's JSON name the command and what was armed.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "kselftest_harness.h"
@@ -29,19 +24,6 @@
 
 static const char *const files[] = { "exec-6.12-pages.json",
 				     "exec-6.12-swap.json" };
-
-/* data/NAME next to this binary, wherever the test is run from. */
-static int data_path(char *buf, size_t size, const char *name)
-{
-	char *exe = realpath("/proc/self/exe", NULL);
-	int n;
-
-	if (!exe)
-		return -errno;
-	n = snprintf(buf, size, "%s/data/%s", dirname(exe), name);
-	free(exe);
-	return n < (int)size ? 0 : -ENAMETOOLONG;
-}
 
 static double metric(const struct vmb_result *r, const char *name)
 {
@@ -63,7 +45,7 @@ FIXTURE_SETUP(recorded)
 {
 	self->n = 0;
 	for (; self->n < 2; self->n++) {
-		ASSERT_EQ(0, data_path(self->path[self->n],
+		ASSERT_EQ(0, vmb_data_path(self->path[self->n],
 				       sizeof(self->path[0]), files[self->n]));
 		vmb_clear_error();
 		ASSERT_EQ(0, vmb_load_results(self->path[self->n],
@@ -113,7 +95,6 @@ TEST_F(recorded, plot_cdf)
 {
 	char svg_path[PATH_MAX], *svg;
 	struct vmb_opts o;
-	struct stat st;
 
 	if (system("gnuplot --version >/dev/null 2>&1"))
 		SKIP(return, "gnuplot is not installed (scripts/setup installs it)");
@@ -127,10 +108,8 @@ TEST_F(recorded, plot_cdf)
 	o.nfiles = 2;
 	vmb_clear_error();
 	ASSERT_EQ(0, vmb_cmd_plot(&o)) TH_LOG("%s", vmb_errmsg());
-	ASSERT_EQ(0, stat(svg_path, &st));
-	svg = malloc((size_t)st.st_size + 1);
+	svg = vmb_read_all(svg_path);
 	ASSERT_NE(NULL, svg);
-	ASSERT_LE(0, vmb_read_file(svg_path, svg, (size_t)st.st_size + 1));
 	EXPECT_NE(NULL, strstr(svg, "<svg"));
 	EXPECT_NE(NULL, strstr(svg, "exec:vmb-touch"));
 	EXPECT_NE(NULL, strstr(svg, "exec-6.12-pages.json t=1"));
@@ -150,7 +129,6 @@ TEST(settings_say_what_ran)
 	struct vmb_module mod;
 	struct vmb_env env;
 	struct vmb_opts o;
-	struct stat st;
 
 	ASSERT_NE(NULL, res);
 	vmb_clear_error();
@@ -161,10 +139,8 @@ TEST(settings_say_what_ran)
 	res->threads = 1;
 	ASSERT_EQ(0, vmb_tmp_path(path, sizeof(path), "settings.json"));
 	ASSERT_EQ(0, vmb_write_json(path, &o, &env, &mod, res, 1));
-	ASSERT_EQ(0, stat(path, &st));
-	text = malloc((size_t)st.st_size + 1);
+	text = vmb_read_all(path);
 	ASSERT_NE(NULL, text);
-	ASSERT_LE(0, vmb_read_file(path, text, (size_t)st.st_size + 1));
 	EXPECT_NE(NULL, strstr(text, "\"exec\":{\"command\":[\"prog\",\"a \\\"b\\\"\"],\"pid\":0,\"inject\":[\"folio_lock,a.dat\"]"))
 		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "\"swap_delay_us\":2000,\"jitter_us\":0,\"pageout\":\"[heap]\",\"pageout_every_s\":1,"));
