@@ -990,16 +990,6 @@ TEST_F(madeup, kinds_findings_and_noise)
 	EXPECT_IN("`seed003-wake-retry`", "**Not significant**: 6.12 1 [-3.3, 5.3], against > 0.");
 }
 
-#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
-#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
-#define PARSE(o, ...) parse(o, NARGS(__VA_ARGS__), ARGS(__VA_ARGS__))
-
-static int parse(struct vmb_opts *o, int argc, char **argv)
-{
-	vmb_clear_error();
-	return vmb_parse_args(argc, argv, o);
-}
-
 TEST(report_options)
 {
 	struct vmb_opts o;

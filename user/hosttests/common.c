@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "lib/error.h"
 #include "lib/file.h"
+#include "run/cli.h"
 
 static char run_dir[64];
 static int run_dir_err = -ENOENT;
@@ -134,6 +136,12 @@ int vmb_data_path(char *buf, size_t size, const char *name)
 int vmb_top_dir(char *buf, size_t size)
 {
 	return exe_up(buf, size, 3);
+}
+
+int vmb_parse(struct vmb_opts *o, int argc, char **argv)
+{
+	vmb_clear_error();
+	return vmb_parse_args(argc, argv, o);
 }
 
 void vmb_rm_dir(const char *dir)

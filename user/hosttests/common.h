@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the host tests share beyond the library and the tool's sources:
- * temporary files, a command's stdout, and where the test's data and
- * the checkout are. Each returns 0 (or the text) or -errno (NULL), for
- * the test to assert.
+ * temporary files, a command's stdout, where the test's data and the
+ * checkout are, and a command line parsed. Each returns 0 (or the text)
+ * or -errno (NULL), for the test to assert.
  */
 #ifndef VMB_HOSTTESTS_COMMON_H
 #define VMB_HOSTTESTS_COMMON_H
@@ -37,6 +37,15 @@ int vmb_data_path(char *buf, size_t size, const char *name);
 
 /* The checkout this binary was built in: two folders above its own. */
 int vmb_top_dir(char *buf, size_t size);
+
+/* "vmalock-bench ARG..." as argv (NULL-terminated) and as argc. */
+#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
+#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
+/* vmb_parse_args() of "vmalock-bench ARG..." into *o. */
+#define PARSE(o, ...) vmb_parse(o, NARGS(__VA_ARGS__), ARGS(__VA_ARGS__))
+
+/* vmb_parse_args() after vmb_clear_error(): vmb_errmsg() is its own. */
+int vmb_parse(struct vmb_opts *o, int argc, char **argv);
 
 /* DIR and everything in it, depth first; errors ignored. */
 void vmb_rm_dir(const char *dir);

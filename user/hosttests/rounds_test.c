@@ -22,8 +22,6 @@
 /* The JSON's path: RUN names it. */
 static char tmp_path[PATH_MAX];
 
-#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
-#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
 /* Two thread counts, three repeats; a few faults, victims alone. */
 #define RUN "run", "baseline-anon", "folio-lock-shmem", "baseline-file", \
 	"-t", "1,2", "-r", "3", "-n", "20", "--bystanders", "0", \
@@ -56,8 +54,7 @@ TEST(repeats_in_rounds)
 	size_t i;
 
 	ASSERT_EQ(0, vmb_tmp_path(tmp_path, sizeof(tmp_path), "run.json"));
-	vmb_clear_error();
-	ASSERT_EQ(0, vmb_parse_args(NARGS(RUN), ARGS(RUN), &o));
+	ASSERT_EQ(0, PARSE(&o, RUN));
 	ASSERT_EQ(0, vmb_cmd_run(&o)) TH_LOG("%s", vmb_errmsg());
 	ASSERT_EQ(0, vmb_load_results(tmp_path, &l));
 	EXPECT_EQ(ARRAY_SIZE(want), l.n);
