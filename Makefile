@@ -67,8 +67,11 @@ TESTS := $(TEST_SRCS:.c=)
 # libraries they preload into other programs (lib*.c: shared).
 PROGS := $(patsubst %.c,%,$(sort $(wildcard user/tests/progs/vmb-*.c))) \
 	$(patsubst %.c,%.so,$(sort $(wildcard user/tests/progs/lib*.c)))
-# Host-side tests of the tool (no kernel module needed).
+# Host-side tests of the tool (no kernel module needed): one binary per
+# user/hosttests/*_test.c, linked with the other user/hosttests/*.c (what
+# they share, common.h) and the tool's sources.
 HTEST_SRCS := $(sort $(wildcard user/hosttests/*_test.c))
+HTEST_HELPERS := $(filter-out $(HTEST_SRCS),$(sort $(wildcard user/hosttests/*.c)))
 HTESTS := $(HTEST_SRCS:.c=)
 
 .PHONY: all setup tool tests hosttests module modules dkms-install ksft \
@@ -122,9 +125,11 @@ $(BUILD)/samevma: scripts/probes/samevma.c $(LIB) $(LIB_HDRS)
 	$(CC) $(CFLAGS_COMMON) -o $@ $< $(LIB) $(LDFLAGS_STATIC) $(LDLIBS)
 
 hosttests: $(HTESTS) $(TOOL)
-user/hosttests/%_test: user/hosttests/%_test.c $(filter-out user/run/main.c,$(TOOL_SRCS)) \
+user/hosttests/%_test: user/hosttests/%_test.c $(HTEST_HELPERS) \
+		$(wildcard user/hosttests/*.h) \
+		$(filter-out user/run/main.c,$(TOOL_SRCS)) \
 		$(TOOL_HDRS) $(LIB) $(BUILD)/ksft/kselftest_harness.h
-	$(CC) $(CFLAGS_TESTS) -o $@ $< \
+	$(CC) $(CFLAGS_TESTS) -Iuser/hosttests -o $@ $< $(HTEST_HELPERS) \
 		$(filter-out user/run/main.c,$(TOOL_SRCS)) $(LIB) -pthread $(LDLIBS)
 
 # The in-VM tests as the kselftest collection vmalock_bench, laid out as

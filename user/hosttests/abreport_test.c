@@ -7,15 +7,14 @@
  * forced and pre-seed004) and on made-up ones whose verdicts are known,
  * the summary follows the data both ways.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "lib/file.h"
@@ -24,42 +23,13 @@
 #include "run/commands.h"
 #include "run/output.h"
 
-/* data/ next to this binary, wherever the test is run from. */
-static int data_path(char *buf, size_t size, const char *name)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return -errno;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	if ((size_t)snprintf(buf, size, "%s/data/%s", exe, name) >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* The whole of DIR/report.md, NUL-terminated; NULL if unreadable. */
+/* The whole of DIR/NAME, NUL-terminated; NULL if unreadable. */
 static char *slurp(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	struct stat st;
-	char *text;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (stat(path, &st))
-		return NULL;
-	text = malloc((size_t)st.st_size + 1);
-	if (text && vmb_read_file(path, text, (size_t)st.st_size + 1) < 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return vmb_read_all(path);
 }
 
 /* The line of text that contains what, or "" (for the failure message). */
@@ -75,28 +45,6 @@ static const char *line_with(const char *text, const char *what)
 	b = strchr(p, '\n');
 	snprintf(line, sizeof(line), "%.*s", (int)(b ? b - a : (long)strlen(a)), a);
 	return line;
-}
-
-/* The test's own directory and the files the report wrote in it. */
-static void rm_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     e->d_name) < sizeof(path) &&
-		    unlink(path) && errno == EISDIR)
-			rm_dir(path);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 static int report(const char *out, const char *const *files, int n,
@@ -133,7 +81,7 @@ FIXTURE_SETUP(recorded)
 	snprintf(self->dir, sizeof(self->dir), "/tmp/vmb-ab-test.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	for (i = 0; i < 5; i++) {
-		ASSERT_EQ(0, data_path(self->files[i], sizeof(self->files[i]),
+		ASSERT_EQ(0, vmb_data_path(self->files[i], sizeof(self->files[i]),
 				       names[i]));
 		ASSERT_EQ(0, access(self->files[i], R_OK))
 			TH_LOG("recorded run %s missing", self->files[i]);
@@ -143,7 +91,7 @@ FIXTURE_SETUP(recorded)
 
 FIXTURE_TEARDOWN(recorded)
 {
-	rm_dir(self->dir);
+	vmb_rm_dir(self->dir);
 }
 
 TEST_F(recorded, summary_tables_and_skips)
@@ -263,28 +211,6 @@ TEST_F(recorded, three_kernels)
 	free(md);
 }
 
-/* stdout of cmd(o) into DIR/name; returns cmd's result. */
-static int capture(const char *dir, const char *name,
-		   int (*cmd)(const struct vmb_opts *), const struct vmb_opts *o)
-{
-	char path[PATH_MAX];
-	int fd, saved, ret;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -errno;
-	fflush(stdout);
-	saved = dup(1);
-	dup2(fd, 1);
-	close(fd);
-	ret = cmd(o);
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	return ret;
-}
-
 /*
  * compare on the recorded A/B: every column has mean and spread, the
  * others a ratio to the first and a significance mark.
@@ -301,9 +227,8 @@ TEST_F(recorded, compare_table)
 	for (i = 0; i < 3; i++)
 		o.files[i] = self->f[i];
 	o.nfiles = 3;
-	ASSERT_EQ(0, capture(self->dir, "compare.txt", vmb_cmd_compare, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_compare, &o, &out))
 		TH_LOG("%s", vmb_errmsg());
-	out = slurp(self->dir, "compare.txt");
 	ASSERT_NE(NULL, out);
 	EXPECT_NE(NULL, strstr(out, "[0] mean±sd"));
 	EXPECT_NE(NULL, strstr(out, "[n] mean±sd  ratio sig"));
@@ -333,7 +258,7 @@ TEST_F(recorded, plot_cdf)
 	for (i = 0; i < 3; i++)
 		o.files[i] = self->f[i];
 	o.nfiles = 3;
-	ASSERT_EQ(0, capture(self->dir, "plot.txt", vmb_cmd_plot, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_plot, &o, NULL))
 		TH_LOG("%s", vmb_errmsg());
 	svg = slurp(self->dir, "cdf.svg");
 	ASSERT_NE(NULL, svg);
@@ -382,7 +307,7 @@ TEST(recorded_writer_counter_control)
 
 			snprintf(name, sizeof(name), "ab2-%s-%s.json", cfgs[i],
 				 parts[k]);
-			ASSERT_EQ(0, data_path(path, sizeof(path), name));
+			ASSERT_EQ(0, vmb_data_path(path, sizeof(path), name));
 			ASSERT_EQ(0, access(path, R_OK)) TH_LOG("recorded run %s missing", path);
 			if (k)
 				strcat(specs[i], "+");
@@ -392,7 +317,7 @@ TEST(recorded_writer_counter_control)
 	}
 	ASSERT_EQ(0, report(dir, f, 3, false)) TH_LOG("%s", vmb_errmsg());
 	md = slurp(dir, "report.md");
-	rm_dir(dir);
+	vmb_rm_dir(dir);
 	ASSERT_NE(NULL, md);
 #define REC_IN(what, text)                                                     \
 	EXPECT_NE(NULL, strstr(line_with(md, what), text))                     \
@@ -445,13 +370,13 @@ static char *seed004_report(const char *const *kernels, int n)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "seed004-%s.json", kernels[i]);
-		if (data_path(path[i], sizeof(path[i]), name) ||
+		if (vmb_data_path(path[i], sizeof(path[i]), name) ||
 		    access(path[i], R_OK))
 			return NULL;
 		f[i] = path[i];
 	}
 	md = report(dir, f, n, false) ? NULL : slurp(dir, "report.md");
-	rm_dir(dir);
+	vmb_rm_dir(dir);
 	return md;
 }
 
@@ -650,7 +575,7 @@ FIXTURE_SETUP(madeup)
 FIXTURE_TEARDOWN(madeup)
 {
 	free(self->md);
-	rm_dir(self->dir);
+	vmb_rm_dir(self->dir);
 }
 
 /* A made-up configuration: its kernel, its VMA lock, its data. */
@@ -1063,16 +988,6 @@ TEST_F(madeup, kinds_findings_and_noise)
 		TH_LOG("%s", vmb_errmsg());
 	EXPECT_IN("`seed001-cost-swap`", "**Not significant**: 6.12 17%");
 	EXPECT_IN("`seed003-wake-retry`", "**Not significant**: 6.12 1 [-3.3, 5.3], against > 0.");
-}
-
-#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
-#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
-#define PARSE(o, ...) parse(o, NARGS(__VA_ARGS__), ARGS(__VA_ARGS__))
-
-static int parse(struct vmb_opts *o, int argc, char **argv)
-{
-	vmb_clear_error();
-	return vmb_parse_args(argc, argv, o);
 }
 
 TEST(report_options)

@@ -3,19 +3,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "run/cli.h"
-
-static int parse(struct vmb_opts *o, int argc, char **argv)
-{
-	vmb_clear_error();
-	return vmb_parse_args(argc, argv, o);
-}
-
-#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
-#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
-#define PARSE(o, ...) parse(o, NARGS(__VA_ARGS__), ARGS(__VA_ARGS__))
 
 TEST(run_good_values)
 {

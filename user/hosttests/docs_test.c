@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/file.h"
 #include "lib/uapi.h"
@@ -34,26 +34,15 @@ static const struct {
 /* Headings that are not files: the disks' module parameters. */
 static const char *const not_files[] = { "swap_mb", "disk_mb" };
 
-/* docs/NAME, two levels up from this binary (user/hosttests/). */
+/* docs/NAME in the checkout this test was built in. */
 static char *read_doc(const char *name)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 32];
+	char top[PATH_MAX], path[PATH_MAX + 32];
 	static char text[1 << 17];
-	ssize_t n;
-	char *slash;
-	int i;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (vmb_top_dir(top, sizeof(top)))
 		return NULL;
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++) {
-		slash = strrchr(exe, '/');
-		if (!slash)
-			return NULL;
-		*slash = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/docs/%s", exe, name);
+	snprintf(path, sizeof(path), "%s/docs/%s", top, name);
 	return vmb_read_file(path, text, sizeof(text)) > 0 ? text : NULL;
 }
 

@@ -8,16 +8,12 @@
  * use, and plot draws one panel with a curve per file. The settings of
  * an exec's JSON name the command and what was armed.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "lib/file.h"
@@ -28,19 +24,6 @@
 
 static const char *const files[] = { "exec-6.12-pages.json",
 				     "exec-6.12-swap.json" };
-
-/* data/NAME next to this binary, wherever the test is run from. */
-static int data_path(char *buf, size_t size, const char *name)
-{
-	char *exe = realpath("/proc/self/exe", NULL);
-	int n;
-
-	if (!exe)
-		return -errno;
-	n = snprintf(buf, size, "%s/data/%s", dirname(exe), name);
-	free(exe);
-	return n < (int)size ? 0 : -ENAMETOOLONG;
-}
 
 static double metric(const struct vmb_result *r, const char *name)
 {
@@ -62,7 +45,7 @@ FIXTURE_SETUP(recorded)
 {
 	self->n = 0;
 	for (; self->n < 2; self->n++) {
-		ASSERT_EQ(0, data_path(self->path[self->n],
+		ASSERT_EQ(0, vmb_data_path(self->path[self->n],
 				       sizeof(self->path[0]), files[self->n]));
 		vmb_clear_error();
 		ASSERT_EQ(0, vmb_load_results(self->path[self->n],
@@ -110,14 +93,12 @@ TEST_F(recorded, loads_like_run)
 /* plot: one panel, exec:vmb-touch, a curve per file. */
 TEST_F(recorded, plot_cdf)
 {
-	char dir[] = "/tmp/execjson_test.XXXXXX", svg_path[PATH_MAX], *svg;
+	char svg_path[PATH_MAX], *svg;
 	struct vmb_opts o;
-	struct stat st;
 
 	if (system("gnuplot --version >/dev/null 2>&1"))
 		SKIP(return, "gnuplot is not installed (scripts/setup installs it)");
-	ASSERT_NE(NULL, mkdtemp(dir));
-	snprintf(svg_path, sizeof(svg_path), "%s/cdf.svg", dir);
+	ASSERT_EQ(0, vmb_tmp_path(svg_path, sizeof(svg_path), "cdf.svg"));
 	memset(&o, 0, sizeof(o));
 	o.cmd = VMB_CMD_PLOT;
 	o.role = "victim";
@@ -127,23 +108,19 @@ TEST_F(recorded, plot_cdf)
 	o.nfiles = 2;
 	vmb_clear_error();
 	ASSERT_EQ(0, vmb_cmd_plot(&o)) TH_LOG("%s", vmb_errmsg());
-	ASSERT_EQ(0, stat(svg_path, &st));
-	svg = malloc((size_t)st.st_size + 1);
+	svg = vmb_read_all(svg_path);
 	ASSERT_NE(NULL, svg);
-	ASSERT_LE(0, vmb_read_file(svg_path, svg, (size_t)st.st_size + 1));
 	EXPECT_NE(NULL, strstr(svg, "<svg"));
 	EXPECT_NE(NULL, strstr(svg, "exec:vmb-touch"));
 	EXPECT_NE(NULL, strstr(svg, "exec-6.12-pages.json t=1"));
 	EXPECT_NE(NULL, strstr(svg, "exec-6.12-swap.json t=1"));
 	free(svg);
-	unlink(svg_path);
-	rmdir(dir);
 }
 
 /* exec's JSON settings say what ran and what was armed. */
 TEST(settings_say_what_ran)
 {
-	char path[] = "/tmp/execjson_test.XXXXXX", *text;
+	char path[PATH_MAX], *text;
 	char *const argv[] = { "vmalock-bench", "exec", "--swap-delay-us", "2000",
 			       "--pageout", "[heap]", "--inject", "folio_lock,a.dat",
 			       "--", "prog", "a \"b\"", NULL };
@@ -152,8 +129,6 @@ TEST(settings_say_what_ran)
 	struct vmb_module mod;
 	struct vmb_env env;
 	struct vmb_opts o;
-	struct stat st;
-	int fd;
 
 	ASSERT_NE(NULL, res);
 	vmb_clear_error();
@@ -162,14 +137,10 @@ TEST(settings_say_what_ran)
 	memset(&env, 0, sizeof(env));
 	snprintf(res->scenario, sizeof(res->scenario), "exec:prog");
 	res->threads = 1;
-	fd = mkstemp(path);
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_EQ(0, vmb_tmp_path(path, sizeof(path), "settings.json"));
 	ASSERT_EQ(0, vmb_write_json(path, &o, &env, &mod, res, 1));
-	ASSERT_EQ(0, stat(path, &st));
-	text = malloc((size_t)st.st_size + 1);
+	text = vmb_read_all(path);
 	ASSERT_NE(NULL, text);
-	ASSERT_LE(0, vmb_read_file(path, text, (size_t)st.st_size + 1));
 	EXPECT_NE(NULL, strstr(text, "\"exec\":{\"command\":[\"prog\",\"a \\\"b\\\"\"],\"pid\":0,\"inject\":[\"folio_lock,a.dat\"]"))
 		TH_LOG("%s", text);
 	EXPECT_NE(NULL, strstr(text, "\"swap_delay_us\":2000,\"jitter_us\":0,\"pageout\":\"[heap]\",\"pageout_every_s\":1,"));
@@ -178,7 +149,6 @@ TEST(settings_say_what_ran)
 	ASSERT_EQ(0, vmb_load_results(path, &l)) TH_LOG("%s", vmb_errmsg());
 	EXPECT_EQ(1U, l.n);
 	vmb_loaded_free(&l);
-	unlink(path);
 	free(text);
 	free(res);
 }

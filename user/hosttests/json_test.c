@@ -1,41 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON written by run --json reads back identically through compare's reader. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "lib/module.h"
 #include "report/json.h"
 #include "run/output.h"
 
-/* A temporary file, removed at exit whatever the test's outcome. */
-static char tmp_path[64];
-
-static void rm_tmp(void)
-{
-	unlink(tmp_path);
-}
-
-static const char *tmp_file(void)
-{
-	int fd;
-
-	snprintf(tmp_path, sizeof(tmp_path), "/tmp/vmb-json-test.XXXXXX");
-	fd = mkstemp(tmp_path);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	atexit(rm_tmp);
-	return tmp_path;
-}
-
 TEST(results_survive)
 {
 	static struct vmb_result r[2];
-	const char *path = tmp_file();
+	char path[PATH_MAX];
 
 	struct vmb_opts o = { .nthreads = 1, .threads = { 2 }, .hold_us = 77,
 			      .repeat = 1 };
@@ -47,7 +27,7 @@ TEST(results_survive)
 	uint64_t v;
 	int k;
 
-	ASSERT_NE(NULL, path);
+	ASSERT_EQ(0, vmb_tmp_path(path, sizeof(path), "results.json"));
 	for (k = 0; k < VMB_ROLE_NR; k++) {
 		vmb_hist_init(&r[0].roles[k].h);
 		vmb_hist_init(&r[1].roles[k].h);
@@ -102,11 +82,11 @@ TEST(results_survive)
 
 TEST(garbage_is_refused_with_offset)
 {
-	const char *path = tmp_file();
+	char path[PATH_MAX];
 	struct vmb_loaded l;
 	FILE *f;
 
-	ASSERT_NE(NULL, path);
+	ASSERT_EQ(0, vmb_tmp_path(path, sizeof(path), "garbage.json"));
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
 	fputs("{\"tool\":\"vmalock-bench\",\"results\":[1,}", f);

@@ -6,12 +6,12 @@
  * later thread count and in no later round. The JSON keeps that order,
  * and compare finds a point whatever repeat of it ran first.
  */
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
 #include "lib/error.h"
 #include "report/json.h"
@@ -19,29 +19,9 @@
 #include "run/commands.h"
 #include "run/output.h"
 
-static char tmp_path[64], out_path[64];
+/* The JSON's path: RUN names it. */
+static char tmp_path[PATH_MAX];
 
-static void rm_tmp(void)
-{
-	unlink(tmp_path);
-	unlink(out_path);
-}
-
-/* A temporary file named into path, removed at exit. */
-static int tmp_file(char *path, size_t size)
-{
-	int fd;
-
-	snprintf(path, size, "/tmp/vmb-rounds-test.XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	atexit(rm_tmp);
-	return fd;
-}
-
-#define ARGS(...) ((char *[]){ "vmalock-bench", __VA_ARGS__, NULL })
-#define NARGS(...) (int)(sizeof((char *[]){ "vmalock-bench", __VA_ARGS__ }) / sizeof(char *))
 /* Two thread counts, three repeats; a few faults, victims alone. */
 #define RUN "run", "baseline-anon", "folio-lock-shmem", "baseline-file", \
 	"-t", "1,2", "-r", "3", "-n", "20", "--bystanders", "0", \
@@ -72,13 +52,9 @@ TEST(repeats_in_rounds)
 	struct vmb_opts o;
 	struct vmb_loaded l;
 	size_t i;
-	int fd;
 
-	fd = tmp_file(tmp_path, sizeof(tmp_path));
-	ASSERT_LE(0, fd);
-	close(fd);
-	vmb_clear_error();
-	ASSERT_EQ(0, vmb_parse_args(NARGS(RUN), ARGS(RUN), &o));
+	ASSERT_EQ(0, vmb_tmp_path(tmp_path, sizeof(tmp_path), "run.json"));
+	ASSERT_EQ(0, PARSE(&o, RUN));
 	ASSERT_EQ(0, vmb_cmd_run(&o)) TH_LOG("%s", vmb_errmsg());
 	ASSERT_EQ(0, vmb_load_results(tmp_path, &l));
 	EXPECT_EQ(ARRAY_SIZE(want), l.n);
@@ -96,13 +72,12 @@ TEST(repeats_in_rounds)
 TEST(compare_without_repeat_0)
 {
 	static struct vmb_result r[3];
-	static char out[8192];
+	char *out;
 	struct vmb_opts o = { .nthreads = 1, .threads = { 2 }, .repeat = 3,
 			      .nfiles = 1, .files = { tmp_path } };
 	struct vmb_env env = { .release = "6.12.0-test" };
 	struct vmb_module mod = { 0 };
-	int i, k, fd, saved;
-	ssize_t n;
+	int i, k;
 
 	for (i = 0; i < 3; i++) {
 		for (k = 0; k < VMB_ROLE_NR; k++)
@@ -115,26 +90,13 @@ TEST(compare_without_repeat_0)
 	}
 	r[0].status = VMB_FAILED;
 	snprintf(r[0].reason, sizeof(r[0].reason), "a victim died");
-	fd = tmp_file(tmp_path, sizeof(tmp_path));
-	ASSERT_LE(0, fd);
-	close(fd);
+	ASSERT_EQ(0, vmb_tmp_path(tmp_path, sizeof(tmp_path), "compare.json"));
 	ASSERT_EQ(0, vmb_write_json(tmp_path, &o, &env, &mod, r, 3));
-	fd = tmp_file(out_path, sizeof(out_path));
-	ASSERT_LE(0, fd);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	ASSERT_LE(0, saved);
-	dup2(fd, STDOUT_FILENO);
-	k = vmb_cmd_compare(&o);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	ASSERT_EQ(0, k);
-	n = pread(fd, out, sizeof(out) - 1, 0);
-	close(fd);
-	out[n > 0 ? n : 0] = '\0';
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_compare, &o, &out));
+	ASSERT_NE(NULL, out);
 	EXPECT_NE(NULL, strstr(out, "baseline-anon                    2 victim p50"))
 		TH_LOG("%s", out);
+	free(out);
 }
 
 TEST_HARNESS_MAIN

@@ -5,27 +5,12 @@
  * scenario, scripts/pair-verdicts.awk a pair's claims and its writer runs
  * into what the pair shows (scripts/ab-seeds).
  */
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "common.h"
 #include "kselftest_harness.h"
-
-/* The checkout this test was built in: two folders above the binary. */
-static int top_dir(char *buf, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	char *top;
-
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	top = dirname(dirname(dirname(buf)));
-	memmove(buf, top, strlen(top) + 1);
-	return 0;
-}
 
 /* Run CMD with sh, its output in OUT: 0, or its exit status. */
 static int sh_out(const char *cmd, char *out, size_t size)
@@ -51,7 +36,7 @@ static int awk_out(struct __test_metadata *_metadata, const char *input,
 	char top[PATH_MAX], cmd[4 * PATH_MAX + 2048];
 	int ret;
 
-	if (top_dir(top, sizeof(top)))
+	if (vmb_top_dir(top, sizeof(top)))
 		return -1;
 	snprintf(cmd, sizeof(cmd), "cd '%s' && %s | awk %s -f scripts/%s",
 		 top, input, vars, script);
