@@ -148,6 +148,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		{ "mmap_lock/fault", VMB_FIG_mmap_lock_per_fault, 4 },
 		{ "ml wait ns/fault", VMB_FIG_mmap_lock_wait_ns_per_fault, 4 },
 		{ "ml wait p99 us<=", VMB_FIG_mmap_lock_wait_p99_us_bound, 4 },
+		{ "writer wait %", VMB_FIG_writer_wait_pct, 4 },
 	};
 	struct vmb_loaded L[VMB_MAX_FILES];
 	size_t i, d;
@@ -192,7 +193,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		}
 	}
 	printf("ratios are [n]/[0]; '*': Welch's t-test over repeats, p < 0.05; '?': fewer than 2 repeats\n");
-	printf("under VMA lock: vma_locked_done / faults (a fault that fell back after a retry is not in it); 2+ attempts: faults that took 2 calls; mmap_lock: from target/mmap_lock, where the module has it; p99 wait: the upper bound of its log2 bucket\n");
+	printf("under VMA lock: vma_locked_done / faults (a fault that fell back after a retry is not in it); 2+ attempts: faults that took 2 calls; mmap_lock: from target/mmap_lock, where the module has it; p99 wait: the upper bound of its log2 bucket; writer wait: writer_wait_ms as a %% of the victims' summed fault time\n");
 	for (f = 0; f < o->nfiles; f++)
 		vmb_loaded_free(&L[f]);
 	return ret;
