@@ -432,7 +432,8 @@ TEST(recorded_writer_counter_control)
 /*
  * compare on the recorded writer runs (6.12 first): the figure
  * writer_wait_pct as its row "writer wait %", the numbers the
- * seed001-cost-* lines above give (76% on 6.12, 75% on 6.1).
+ * seed001-cost-* lines above give (76% [74.3, 77.7] on 6.12, 75% on
+ * 6.1); with --ci each mean with its 95% t-interval.
  */
 TEST(recorded_compare_writer_wait)
 {
@@ -441,7 +442,7 @@ TEST(recorded_compare_writer_wait)
 	char dir[64] = "/tmp/vmb-ab-test.XXXXXX", path[2][PATH_MAX];
 	struct vmb_opts o;
 	const char *l;
-	char *out;
+	char *out, *ci;
 	int i;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
@@ -454,12 +455,29 @@ TEST(recorded_compare_writer_wait)
 	o.nfiles = 2;
 	ASSERT_EQ(0, capture(dir, "compare.txt", vmb_cmd_compare, &o))
 		TH_LOG("%s", vmb_errmsg());
+	o.ci = true;
+	ASSERT_EQ(0, capture(dir, "ci.txt", vmb_cmd_compare, &o))
+		TH_LOG("%s", vmb_errmsg());
 	out = slurp(dir, "compare.txt");
+	ci = slurp(dir, "ci.txt");
 	rm_dir(dir);
 	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, ci);
 	l = line_with(out, "swap-sync+mprotect               1 writer wait %");
 	EXPECT_NE(NULL, strstr(l, "76.01±0.19               75.04±7.1        0.99x ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(ci, "[0]     mean [95% t-interval]"));
+	l = line_with(ci, "swap-sync+mprotect               1 writer wait %");
+	EXPECT_NE(NULL, strstr(l, " 76.0076 [74.2832,77.7319] ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, " 75.0379 [11.2041,138.872] ")) TH_LOG("%s", l);
+	/* The ratio and its mark last: not significant here. */
+	EXPECT_NE(NULL, strstr(l, "0.99x ")) TH_LOG("%s", l);
+	EXPECT_EQ(NULL, strchr(l, '*')) TH_LOG("%s", l);
+	l = line_with(ci, "folio-lock-file+mprotect         1 writer wait %");
+	EXPECT_NE(NULL, strstr(l, " 0.997925 [-11.6817,13.6776] ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, "57.66x ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(ci, "intervals: the mean's 95% t-interval"));
 	free(out);
+	free(ci);
 }
 
 /*
