@@ -238,6 +238,8 @@ TEST_F(recorded, compare_table)
 	EXPECT_NE(NULL, strstr(l, "4.456e+06±1.9e+05")) TH_LOG("%s", l);
 	EXPECT_NE(NULL, strstr(l, "1.567e+05±3.9e+04    0.04x*")) TH_LOG("%s", l);
 	EXPECT_NE(NULL, strstr(l, "1.753e+06±5.8e+05    0.39x ")) TH_LOG("%s", l);
+	/* These files have no writer_wait_ms: no row of its figure. */
+	EXPECT_EQ(NULL, strstr(out, "writer wait %"));
 	free(out);
 }
 
@@ -343,11 +345,64 @@ TEST(recorded_writer_counter_control)
 	/* file-io over the control of the same repeat, both slowdowns said. */
 	REC_IN("`d065bd810b6d-file-io`",
 	       "6.1: 1.07x [-10.2, 12.4] (3.65x over 7.05x) (960 ops/s, baseline 2172)");
+	/* The table's row of the same figure: the claim's 76% and 152%. */
+	EXPECT_NE(NULL, strstr(md, "| writer's sleep, % of the victims' fault time | 75.0% ±9% | 76.0% ±0% | 1.01x | 152.2% ±62% | 2.03x |\n"));
 	/* A SCENARIO+MODE table says what the writer did. */
 	EXPECT_NE(NULL, strstr(md, "### swap-sync+fork\n\n"));
 	EXPECT_NE(NULL, strstr(md, "; the writer: --writer fork (vmalock-bench(8)).\n"));
 #undef REC_IN
 	free(md);
+}
+
+/*
+ * compare on the recorded writer runs (6.12 first): the figure
+ * writer_wait_pct as its row "writer wait %", the numbers the
+ * seed001-cost-* lines above give (76% [74.3, 77.7] on 6.12, 75% on
+ * 6.1); with --ci each mean with its 95% t-interval.
+ */
+TEST(recorded_compare_writer_wait)
+{
+	static const char *const names[] = { "ab2-6.12-mprotect.json",
+					     "ab2-6.1-mprotect.json" };
+	char dir[64] = "/tmp/vmb-ab-test.XXXXXX", path[2][PATH_MAX];
+	struct vmb_opts o;
+	const char *l;
+	char *out, *ci;
+	int i;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	memset(&o, 0, sizeof(o));
+	o.cmd = VMB_CMD_COMPARE;
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, data_path(path[i], sizeof(path[i]), names[i]));
+		o.files[i] = path[i];
+	}
+	o.nfiles = 2;
+	ASSERT_EQ(0, capture(dir, "compare.txt", vmb_cmd_compare, &o))
+		TH_LOG("%s", vmb_errmsg());
+	o.ci = true;
+	ASSERT_EQ(0, capture(dir, "ci.txt", vmb_cmd_compare, &o))
+		TH_LOG("%s", vmb_errmsg());
+	out = slurp(dir, "compare.txt");
+	ci = slurp(dir, "ci.txt");
+	rm_dir(dir);
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, ci);
+	l = line_with(out, "swap-sync+mprotect               1 writer wait %");
+	EXPECT_NE(NULL, strstr(l, "76.01±0.19               75.04±7.1        0.99x ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(ci, "[0]     mean [95% t-interval]"));
+	l = line_with(ci, "swap-sync+mprotect               1 writer wait %");
+	EXPECT_NE(NULL, strstr(l, " 76.0076 [74.2832,77.7319] ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, " 75.0379 [11.2041,138.872] ")) TH_LOG("%s", l);
+	/* The ratio and its mark last: not significant here. */
+	EXPECT_NE(NULL, strstr(l, "0.99x ")) TH_LOG("%s", l);
+	EXPECT_EQ(NULL, strchr(l, '*')) TH_LOG("%s", l);
+	l = line_with(ci, "folio-lock-file+mprotect         1 writer wait %");
+	EXPECT_NE(NULL, strstr(l, " 0.997925 [-11.6817,13.6776] ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(l, "57.66x ")) TH_LOG("%s", l);
+	EXPECT_NE(NULL, strstr(ci, "intervals: the mean's 95% t-interval"));
+	free(out);
+	free(ci);
 }
 
 /*

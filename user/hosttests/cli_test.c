@@ -141,6 +141,12 @@ TEST(conflicts_and_names)
 	EXPECT_NE(NULL, strstr(vmb_errmsg(), "does not apply"));
 	EXPECT_EQ(-EINVAL, PARSE(&o, "plot", "a.json"));
 	EXPECT_NE(NULL, strstr(vmb_errmsg(), "-o"));
+	/* --ci is compare's alone. */
+	ASSERT_EQ(0, PARSE(&o, "compare", "a.json", "b.json", "--ci"));
+	EXPECT_TRUE(o.ci);
+	EXPECT_EQ(2, o.nfiles);
+	EXPECT_EQ(-EINVAL, PARSE(&o, "plot", "a.json", "-o", "a.svg", "--ci"));
+	EXPECT_NE(NULL, strstr(vmb_errmsg(), "does not apply"));
 }
 
 TEST(help_and_version)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Results of a run; see result.h. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/result.h"
 
@@ -77,12 +78,35 @@ static double pct_of(uint64_t part, uint64_t whole)
 	return 100.0 * (double)part / (double)whole;
 }
 
+/*
+ * The writer's sleep over the victims' summed fault time, %: the share of
+ * the time faults took that the writer spent asleep in its ops.
+ */
+static bool writer_wait_pct(const struct vmb_result *res, double *v)
+{
+	const struct vmb_hist *h = &res->roles[VMB_ROLE_VICTIM].h;
+	int i;
+
+	/* No fault timed: nothing to take a share of. */
+	if (!h->count || !h->sum)
+		return false;
+	for (i = 0; i < res->nmetrics; i++) {
+		if (!strcmp(res->metrics[i].name, "writer_wait_ms")) {
+			*v = 100 * res->metrics[i].value * 1e6 / (double)h->sum;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool vmb_figure(const struct vmb_result *res, enum vmb_fault_figure f,
 		double *v)
 {
 	const uint64_t *c = res->counters, *ml = res->mmap_lock;
 	double faults = (double)c[VMB_C_faults];
 
+	if (f == VMB_FIG_writer_wait_pct)
+		return writer_wait_pct(res, v);
 	if (!res->have_counters || !c[VMB_C_faults])
 		return false;
 	switch (f) {

@@ -64,12 +64,16 @@ struct vmb_result {
 
 /*
  * How a run's faults finished, per fault, from its counters and its
- * mmap_lock figures: X(name, unit, meaning). name is the JSON key (under
- * "per_fault") and the report's row. The share completed under the VMA
- * lock counts vma_locked_done only: a fault that began under the VMA
- * lock, got VM_FAULT_RETRY and finished under mmap_lock is not in it.
- * The wait percentiles come from the log2 buckets: each is the upper
- * bound of the bucket the percentile falls in (a bound, not a value).
+ * mmap_lock figures, and what they cost a writer: X(name, unit,
+ * meaning). name is the JSON key (under "per_fault") and the report's
+ * row. The share completed under the VMA lock counts vma_locked_done
+ * only: a fault that began under the VMA lock, got VM_FAULT_RETRY and
+ * finished under mmap_lock is not in it. The wait percentiles come from
+ * the log2 buckets: each is the upper bound of the bucket the percentile
+ * falls in (a bound, not a value). writer_wait_pct is no counter's: the
+ * writer's sleep (metric writer_wait_ms, user/run/writer.c) as a share
+ * of the victims' summed fault latency (their histogram's sum), the
+ * measure of the report's seed-001 claims; it needs no module.
  */
 #define VMB_FAULT_FIGURES(X)                                                   \
 	X(completed_under_vma_lock_pct, "%",                                   \
@@ -89,7 +93,9 @@ struct vmb_result {
 	X(mmap_lock_wait_ns_per_write, "ns",                                   \
 	  "ns one write acquisition (mmap, munmap...) waited, on average")    \
 	X(mmap_lock_wait_p50_us_bound, "us", "median mmap_lock wait: upper bound of its log2 bucket") \
-	X(mmap_lock_wait_p99_us_bound, "us", "p99 mmap_lock wait: upper bound of its log2 bucket")
+	X(mmap_lock_wait_p99_us_bound, "us", "p99 mmap_lock wait: upper bound of its log2 bucket") \
+	X(writer_wait_pct, "%",                                                \
+	  "the writer's sleep in its ops (writer_wait_ms) as a % of the victims' summed fault time")
 
 enum vmb_fault_figure {
 #define X(name, ...) VMB_FIG_##name,
@@ -104,7 +110,8 @@ extern const char *const vmb_figure_descs[VMB_FIG_NR];
 
 /*
  * Figure f of res into *v; false when res cannot give it: no counters,
- * no faults, or (the mmap_lock figures) a module without target/mmap_lock.
+ * no faults, or (the mmap_lock figures) a module without target/mmap_lock;
+ * writer_wait_pct: no writer_wait_ms metric, or no victim fault timed.
  */
 bool vmb_figure(const struct vmb_result *res, enum vmb_fault_figure f,
 		double *v);

@@ -67,6 +67,8 @@ static const struct row_def rows[] = {
 	  VMB_FIG_mmap_lock_wait_p50_us_bound, U_NUM },
 	{ "mmap_lock wait p99 (bucket bound, us)", 0, K_FIG,
 	  VMB_FIG_mmap_lock_wait_p99_us_bound, U_NUM },
+	{ "writer's sleep, % of the victims' fault time", 0, K_FIG,
+	  VMB_FIG_writer_wait_pct, U_PCT },
 	{ "faults", 0, K_CTR, VMB_C_faults, U_NUM },
 	{ "vma_locked_done", 0, K_CTR, VMB_C_vma_locked_done, U_NUM },
 	{ "vma_lock_retry", 0, K_CTR, VMB_C_vma_lock_retry, U_NUM },

@@ -44,9 +44,9 @@ enum vmb_claim_metric {
 	VMB_M_FIGURE,
 	/*
 	 * A scenario metric of each result (metric_name, from run --json's
-	 * "metrics"); with over_victims, a time in ms as a % of the victims'
-	 * summed fault time: writer_wait_ms of the seed-001 cost runs
-	 * (SCENARIO+MODE)
+	 * "metrics"); with over_victims, the figure writer_wait_pct instead:
+	 * writer_wait_ms (metric_name, shown beside it) as a % of the
+	 * victims' summed fault time, as compare and the tables show it
 	 */
 	VMB_M_METRIC,
 	/* a fault-path counter of each result (counter, VMB_C_*) */
@@ -84,7 +84,7 @@ struct vmb_claim {
 	enum vmb_claim_metric metric;
 	enum vmb_fault_figure figure;	/* VMB_M_FIGURE */
 	const char *metric_name;	/* VMB_M_METRIC */
-	bool over_victims;		/* VMB_M_METRIC: ms, % of the victims' fault time */
+	bool over_victims;		/* VMB_M_METRIC: VMB_FIG_writer_wait_pct */
 	int counter;			/* VMB_M_COUNTER: VMB_C_* */
 	/*
 	 * VMB_M_STALL: a scenario of the same run whose slowdowns divide

@@ -5,6 +5,8 @@
  * the table shows mean and standard deviation per file, the ratio to the
  * first file, and '*' when Welch's t-test says the difference is
  * significant (two-sided p < 0.05), '?' with fewer than two repeats.
+ * --ci: the mean's 95% t-interval in place of the deviation, in words a
+ * script reads by position (scripts/pair-verdicts.awk).
  */
 #include <errno.h>
 #include <math.h>
@@ -75,9 +77,38 @@ static int collect(const struct vmb_loaded *l, const char *sc, int threads,
 	return n;
 }
 
+/*
+ * A file's column with --ci, three words: the mean, "[LO,HI]" (its 95%
+ * t-interval, stats.c) or '-' with one repeat; after [0], the ratio to
+ * [0] with the mark of the default table, the ratio '-' where [0]'s mean
+ * is 0 (the mark still given). '-' for a file without the row.
+ */
+static void ci_cell(FILE *f, const struct vmb_stat *s0,
+		    const struct vmb_stat *s, int i)
+{
+	char m[32] = "-", iv[80] = "-", r[32] = "-";
+	double lo, hi, p;
+
+	if (s->n)
+		snprintf(m, sizeof(m), "%.6g", s->mean);
+	if (vmb_interval95(s, &lo, &hi))
+		snprintf(iv, sizeof(iv), "[%.6g,%.6g]", lo, hi);
+	fprintf(f, " %12s %-27s", m, iv);
+	if (!i)
+		return;
+	if (!s->n || !s0->n) {
+		fprintf(f, " %8s", "-");
+		return;
+	}
+	p = vmb_welch_p(s0, s);
+	if (s0->mean != 0)
+		snprintf(r, sizeof(r), "%.2fx", s->mean / s0->mean);
+	fprintf(f, " %7s%c", r, p < 0 ? '?' : p < 0.05 ? '*' : ' ');
+}
+
 static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
 		int threads, const char *label, int role, int kind,
-		const char *metric)
+		const char *metric, bool ci)
 {
 	struct vmb_stat s[VMB_MAX_FILES];
 	double x[1000], p;
@@ -93,6 +124,10 @@ static void row(FILE *f, struct vmb_loaded *L, int nf, const char *sc,
 		return;
 	fprintf(f, "%-30s %3d %-18s", sc, threads, label);
 	for (i = 0; i < nf; i++) {
+		if (ci) {
+			ci_cell(f, &s[0], &s[i], i);
+			continue;
+		}
 		if (!s[i].n) {
 			fprintf(f, " %*s", i ? 33 : 24, "-");
 			continue;
@@ -148,6 +183,7 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		{ "mmap_lock/fault", VMB_FIG_mmap_lock_per_fault, 4 },
 		{ "ml wait ns/fault", VMB_FIG_mmap_lock_wait_ns_per_fault, 4 },
 		{ "ml wait p99 us<=", VMB_FIG_mmap_lock_wait_p99_us_bound, 4 },
+		{ "writer wait %", VMB_FIG_writer_wait_pct, 4 },
 	};
 	struct vmb_loaded L[VMB_MAX_FILES];
 	size_t i, d;
@@ -167,9 +203,14 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 		       L[f].modversion[0] ? L[f].modversion : "none",
 		       (unsigned long long)L[f].hold_us);
 	printf("%-30s %3s %-18s", "scenario", "thr", "metric");
-	for (f = 0; f < o->nfiles; f++)
-		printf(" %*s", f ? 33 : 24,
-		       f ? "[n] mean±sd  ratio sig" : "[0] mean±sd");
+	for (f = 0; f < o->nfiles; f++) {
+		if (o->ci)
+			printf(" [%d] %8s %-27s%s", f, "mean", "[95% t-interval]",
+			       f ? "    ratio" : "");
+		else
+			printf(" %*s", f ? 33 : 24,
+			       f ? "[n] mean±sd  ratio sig" : "[0] mean±sd");
+	}
 	printf("\n");
 	/*
 	 * Keys in the order of the first file that has them, each from its
@@ -184,15 +225,17 @@ int vmb_cmd_compare(const struct vmb_opts *o)
 			for (d = 0; d < VMB_ARRAY_SIZE(defs); d++)
 				row(stdout, L, o->nfiles, r->scenario,
 				    r->threads, defs[d].name, defs[d].role,
-				    defs[d].kind, NULL);
+				    defs[d].kind, NULL, o->ci);
 			for (m = 0; m < r->nmetrics; m++)
 				row(stdout, L, o->nfiles, r->scenario,
 				    r->threads, r->metrics[m].name, 0, 3,
-				    r->metrics[m].name);
+				    r->metrics[m].name, o->ci);
 		}
 	}
 	printf("ratios are [n]/[0]; '*': Welch's t-test over repeats, p < 0.05; '?': fewer than 2 repeats\n");
-	printf("under VMA lock: vma_locked_done / faults (a fault that fell back after a retry is not in it); 2+ attempts: faults that took 2 calls; mmap_lock: from target/mmap_lock, where the module has it; p99 wait: the upper bound of its log2 bucket\n");
+	if (o->ci)
+		printf("intervals: the mean's 95%% t-interval over the repeats, mean -+ t(0.975, n-1) sd / sqrt(n); '-' with one repeat\n");
+	printf("under VMA lock: vma_locked_done / faults (a fault that fell back after a retry is not in it); 2+ attempts: faults that took 2 calls; mmap_lock: from target/mmap_lock, where the module has it; p99 wait: the upper bound of its log2 bucket; writer wait: writer_wait_ms as a %% of the victims' summed fault time\n");
 	for (f = 0; f < o->nfiles; f++)
 		vmb_loaded_free(&L[f]);
 	return ret;

@@ -317,17 +317,13 @@ static bool value_of(const struct vmb_claim *cl, enum part part,
 		*v = a.mean / b.mean;
 		return true;
 	case P_METRIC:
+		/* A share of the victims' fault time: compare's figure too. */
+		if (cl->over_victims)
+			return vmb_figure(r, VMB_FIG_writer_wait_pct, v);
 		a = ab_metric_of(r, cl->metric_name);
 		if (!a.n)
 			return false;
 		*v = a.mean;
-		if (!cl->over_victims)
-			return true;
-		/* No fault timed: nothing to take a share of. */
-		in = &r->roles[VMB_ROLE_VICTIM];
-		if (!in->h.count || !in->h.sum)
-			return false;
-		*v = 100 * a.mean * 1e6 / (double)in->h.sum;
 		return true;
 	case P_COUNTER:
 		if (!r->have_counters)
@@ -681,6 +677,8 @@ static enum vmb_verdict compact_line(FILE *f, const struct vmb_claim *cl,
 /* Why a configuration that ran the scenario has no value of fig. */
 static const char *figure_missing(enum vmb_fault_figure fig)
 {
+	if (fig == VMB_FIG_writer_wait_pct)
+		return "no writer_wait_ms (no writer), or no victim fault timed";
 	if (fig >= VMB_FIG_mmap_lock_per_fault)
 		return "no mmap_lock figures (this module has no target/mmap_lock)";
 	return "no fault counters (no module, or no faults counted)";

@@ -93,9 +93,11 @@ static const struct {
 	  "  -v, --verbose           every role's line, not one line per run\n"
 	  "      --debugfs DIR       module directory (default " VMB_DEBUGFS_PATH ")\n" },
 	{ "compare", VMB_CMD_COMPARE, vmb_cmd_compare,
-	  "usage: vmalock-bench compare A.json B.json... [--role ROLE]\n"
+	  "usage: vmalock-bench compare A.json B.json... [--role ROLE] [--ci]\n"
 	  "Side by side, ratios to A, '*' when Welch's t-test over repeats\n"
-	  "gives p < 0.05 ('?' when fewer than 2 repeats on a side).\n" },
+	  "gives p < 0.05 ('?' when fewer than 2 repeats on a side).\n"
+	  "      --ci    each mean with its 95% t-interval, not the deviation\n"
+	  "              (three words a file: for scripts)\n" },
 	{ "plot", VMB_CMD_PLOT, vmb_cmd_plot,
 	  "usage: vmalock-bench plot A.json [B.json...] -o OUT.svg|OUT.png [--role ROLE]\n"
 	  "Latency CDFs, one panel per scenario, one curve per run (gnuplot).\n" },
@@ -236,7 +238,7 @@ enum {
 	O_HOLD = 256, O_BYST, O_NOWRITER, O_BASELINE, O_FORCE, O_JSON, O_CSV,
 	O_TRACE, O_DEBUGFS, O_ROLE, O_NOPLOTS, O_WALL, O_WRITER, O_INJECT,
 	O_WAITMAP, O_INTERVAL, O_DISKDELAY, O_DROP, O_ONINT, O_SWAPDELAY,
-	O_JITTER, O_PAGEOUT, O_PAGEOUT_EVERY, O_NAME
+	O_JITTER, O_PAGEOUT, O_PAGEOUT_EVERY, O_NAME, O_CI
 };
 
 static const struct option longopts[] = {
@@ -272,6 +274,7 @@ static const struct option longopts[] = {
 	{ "drop-caches", no_argument, NULL, O_DROP },
 	{ "on-interrupt", required_argument, NULL, O_ONINT },
 	{ "name", required_argument, NULL, O_NAME },
+	{ "ci", no_argument, NULL, O_CI },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -289,6 +292,8 @@ static bool allowed(enum vmb_cmd cmd, int c)
 		return cmd == VMB_CMD_REPORT;
 	case O_ROLE:
 		return cmd == VMB_CMD_PLOT || cmd == VMB_CMD_COMPARE;
+	case O_CI:
+		return cmd == VMB_CMD_COMPARE;
 	case O_INJECT:
 	case O_WAITMAP:
 	case O_INTERVAL:
@@ -487,6 +492,9 @@ int vmb_parse_args(int argc, char **argv, struct vmb_opts *o)
 			break;
 		case O_NOPLOTS:
 			o->no_plots = true;
+			break;
+		case O_CI:
+			o->ci = true;
 			break;
 		case O_INJECT: {
 			struct vmb_exec_inj e;

@@ -77,6 +77,8 @@ struct vmb_opts {
 	int nfiles;
 	const char *output;
 	const char *role;
+	/* compare */
+	bool ci;		/* --ci: 95% t-intervals, not the deviation */
 	/* report */
 	bool no_plots;
 	double wall_s;		/* the A/B's wall time; 0: not given */
