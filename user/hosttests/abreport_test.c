@@ -364,28 +364,24 @@ TEST(recorded_compare_writer_wait)
 {
 	static const char *const names[] = { "ab2-6.12-mprotect.json",
 					     "ab2-6.1-mprotect.json" };
-	char dir[64] = "/tmp/vmb-ab-test.XXXXXX", path[2][PATH_MAX];
+	char path[2][PATH_MAX];
 	struct vmb_opts o;
 	const char *l;
 	char *out, *ci;
 	int i;
 
-	ASSERT_NE(NULL, mkdtemp(dir));
 	memset(&o, 0, sizeof(o));
 	o.cmd = VMB_CMD_COMPARE;
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, data_path(path[i], sizeof(path[i]), names[i]));
+		ASSERT_EQ(0, vmb_data_path(path[i], sizeof(path[i]), names[i]));
 		o.files[i] = path[i];
 	}
 	o.nfiles = 2;
-	ASSERT_EQ(0, capture(dir, "compare.txt", vmb_cmd_compare, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_compare, &o, &out))
 		TH_LOG("%s", vmb_errmsg());
 	o.ci = true;
-	ASSERT_EQ(0, capture(dir, "ci.txt", vmb_cmd_compare, &o))
+	ASSERT_EQ(0, vmb_capture(vmb_cmd_compare, &o, &ci))
 		TH_LOG("%s", vmb_errmsg());
-	out = slurp(dir, "compare.txt");
-	ci = slurp(dir, "ci.txt");
-	rm_dir(dir);
 	ASSERT_NE(NULL, out);
 	ASSERT_NE(NULL, ci);
 	l = line_with(out, "swap-sync+mprotect               1 writer wait %");
