@@ -10,8 +10,9 @@
  * the kernel measured it, from exceptions:page_fault_user to the end of
  * the last handle_mm_fault() call: nothing runs in the program to time
  * it. The events are read from a tracefs instance of our own (so a
- * trace-cmd session elsewhere is left alone) by a thread that feeds a
- * histogram; the event fires only for the target's faults. The exception
+ * trace-cmd session elsewhere is left alone; on 6.1 resizing it would
+ * leave the top buffer at 7 KiB for good: keep_top_expandable()) by a
+ * thread that feeds a histogram; the event fires only for the target's faults. The exception
  * entry and exit around that span are not in it (the program sees a
  * little more: see README, "Real programs").
  *
@@ -315,9 +316,34 @@ static void *tracer_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The top buffer is a page or two per CPU until its first use sizes it
+ * up: its buffer_size_kb reads "7 (expanded: 1408)" till then. On 6.1
+ * one flag (ring_buffer_expanded) said so for every buffer, and
+ * resizing an instance set it: the top buffer then never grew, and a
+ * trace-cmd record after an exec (the tool's --trace, the trace tests)
+ * lost a CPU's events to 7 KiB buffers. 6.12 keeps a flag per buffer.
+ * So when resizing ours took the top buffer's "(expanded: N)" away, it
+ * is given N KiB, the size its first use would have given it. At best
+ * effort: a failure here costs only that.
+ */
+static void keep_top_expandable(const char *before)
+{
+	char after[64], kb[24];
+	const char *p = strstr(before, "(expanded: ");
+
+	if (!p || vmb_read_file(TRACEFS "/buffer_size_kb", after,
+				sizeof(after)) < 0 ||
+	    strstr(after, "(expanded: "))
+		return;
+	p += strlen("(expanded: ");
+	snprintf(kb, sizeof(kb), "%.*s", (int)strspn(p, "0123456789"), p);
+	(void)vmb_write_file(TRACEFS "/buffer_size_kb", kb);
+}
+
 static int tracer_start(struct tracer *t)
 {
-	char path[256];
+	char path[256], top[64] = "";
 	int ret;
 
 	memset(t, 0, sizeof(*t));
@@ -332,7 +358,11 @@ static int tracer_start(struct tracer *t)
 	if (mkdir(t->dir, 0700) && errno != EEXIST)
 		return vmb_fail(-errno, "cannot create the trace instance %s",
 				t->dir);
+	if (vmb_read_file(TRACEFS "/buffer_size_kb", top, sizeof(top)) < 0)
+		top[0] = '\0';
 	ret = tr_write(t, "buffer_size_kb", TRACE_BUF_KB);
+	if (!ret)
+		keep_top_expandable(top);
 	if (!ret)
 		ret = tr_write(t, TRACE_EVENT_DIR "/enable", "1");
 	if (ret)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --trace: the run wrapped in 'trace-cmd record -C global -e
- * vmalock_bench -e mmap_lock', started before the first scenario and
+ * vmalock_bench -e mmap_lock', started before the first scenario (once
+ * every per-CPU recorder of trace-cmd's is reading: lib/tracecmd.c) and
  * stopped with SIGINT after the last. Then 'trace-cmd report' is read back (trace-cmd is
  * exec'd directly, never through a shell) for a short summary:
  *
@@ -25,6 +26,7 @@
 #include "lib/error.h"
 #include "lib/hist.h"
 #include "lib/result.h"
+#include "lib/tracecmd.h"
 #include "run/signals.h"
 #include "run/trace.h"
 
@@ -92,7 +94,6 @@ static bool have_events(const char *sys)
 int vmb_trace_start(const char *file, pid_t *pid)
 {
 	const char *argv[12];
-	char cpu0[4200];
 	int n = 0, i;
 	pid_t p;
 
@@ -140,23 +141,23 @@ int vmb_trace_start(const char *file, pid_t *pid)
 		_exit(127);
 	}
 	/*
-	 * SIGINT before trace-cmd has set up kills it without a trace: wait
-	 * for its first per-CPU recorder file (FILE.cpu0), up to 20 s (it
+	 * SIGINT before trace-cmd has set up kills it without a trace, and
+	 * before a per-CPU recorder is in its read loop loses that CPU's
+	 * events (lib/tracecmd.c): wait until every one is, up to 20 s (it
 	 * reads every event format first, slow on a TCG guest).
 	 */
-	snprintf(cpu0, sizeof(cpu0), "%s.cpu0", file);
 	for (i = 0; i < 400; i++) {
 		int status;
 
 		if (waitpid(p, &status, WNOHANG) == p)
 			return vmb_fail(-EIO,
 					"--trace: trace-cmd record exited at once (is trace-cmd installed, are you root?)");
-		if (!access(cpu0, F_OK))
+		if (vmb_tracecmd_recording(p) == 1)
 			break;
 		usleep(50000);
 	}
-	/* Its recorders start right after the files. */
-	usleep(200000);
+	if (i == 400)
+		fprintf(stderr, "vmalock-bench: --trace: trace-cmd's recorders not all reading after 20 s: the trace may lack a CPU's events\n");
 	*pid = p;
 	return 0;
 }

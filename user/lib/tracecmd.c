@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace-cmd record (3.1, Debian 12's) starts a recorder per CPU, a child
+ * process that sets its SIGUSR1 handler, opens its trace_pipe_raw and
+ * only then enters the loop that ends, on SIGUSR1, in a flush of what is
+ * left in its buffer. trace-cmd turns tracing_on on right after the
+ * forks, without waiting for them, and stops on SIGINT by sending each
+ * recorder SIGUSR1: one that is not in its loop yet (or is, but has not
+ * cleared its stop flag) ends with nothing read, and that CPU's events
+ * are missing from the file; an empty report when it is every CPU. In
+ * the loop a recorder waits in select() on trace_pipe_raw until its
+ * buffer is half full (buffer_percent): of a short run nothing is read
+ * before the stop, the flush reads it all. So a recorder in select() is
+ * one whose events will be in the file.
+ */
+#include <stdlib.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/file.h"
+#include "lib/tracecmd.h"
+
+int vmb_tracecmd_recording(pid_t pid)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	char path[64], kids[512], sys[32];
+	char *p, *end;
+	int n = 0, ret;
+	long kid;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+		 (int)pid);
+	ret = vmb_read_file(path, kids, sizeof(kids));
+	if (ret < 0)
+		return ret;
+	for (p = kids; (kid = strtol(p, &end, 10)) > 0; p = end) {
+		snprintf(path, sizeof(path), "/proc/%ld/syscall", kid);
+		/* "NR ARGS...", "running", or gone */
+		if (vmb_read_file(path, sys, sizeof(sys)) < 0)
+			return 0;
+		switch (atoi(sys)) {
+		case SYS_select:
+		case SYS_pselect6:
+			n++;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return n >= cpus;
+}
