@@ -572,11 +572,16 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 							   cl->metric_name);
 			struct vmb_stat bh = ab_get_metric(&c[i], sc, t,
 							   "behind_writer");
+			struct vmb_stat rw = ab_get_metric(&c[i], sc, t,
+							   "writer_refill_waits");
 
 			fprintf(f, " (%s %.3g, writer_waits %.3g",
 				cl->metric_name, ms.mean, w.mean);
 			if (bh.n)
 				fprintf(f, ", behind_writer %.3g", bh.mean);
+			/* Sleeps during a victim's refill: not in the share. */
+			if (rw.n && rw.mean > 0)
+				fprintf(f, ", writer_refill_waits %.3g", rw.mean);
 			fputc(')', f);
 		}
 		judge_into(&v, c[i].label, "", &j, expect_for(cl, &c[i]), unit);
