@@ -33,14 +33,18 @@ TEST(run_good_values)
 /* exec and attach: the delays, --pageout and what they need. */
 TEST(exec_swap_and_pageout)
 {
+	static const char *const args[] = {
+		"vmalock-bench", "exec", "--swap-delay-us", "2000",
+		"--jitter-us", "50", "--pageout", "[heap],4096,8192",
+		"--pageout-every", "0.2", "--", "prog", "-x" };
 	/* Named, not PARSE()'s: o.cmd_argv points into it after the call. */
-	char *argv[] = { "vmalock-bench", "exec", "--swap-delay-us", "2000",
-			 "--jitter-us", "50", "--pageout", "[heap],4096,8192",
-			 "--pageout-every", "0.2", "--", "prog", "-x", NULL };
+	char *argv[ARRAY_SIZE(args) + 1] = { NULL };
 	struct vmb_opts o;
+	size_t i;
 
-	ASSERT_EQ(0, vmb_parse(&o, (int)(sizeof(argv) / sizeof(argv[0])) - 1,
-			       argv));
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		argv[i] = (char *)args[i];
+	ASSERT_EQ(0, vmb_parse(&o, (int)ARRAY_SIZE(args), argv));
 	EXPECT_EQ(2000U, o.swap_delay_us);
 	EXPECT_EQ(50U, o.jitter_us);
 	EXPECT_STREQ("[heap],4096,8192", o.pageout);
