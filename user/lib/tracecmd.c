@@ -18,31 +18,29 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/base.h"
 #include "lib/file.h"
+#include "lib/proc.h"
 #include "lib/tracecmd.h"
 
 int vmb_tracecmd_recording(pid_t pid)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	char path[64], kids[512], sys[32];
-	char *p, *end;
-	int n = 0, ret;
-	long kid;
+	pid_t kids[64];
+	char path[64], sys[32];
+	int i, n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
-		 (int)pid);
-	ret = vmb_read_file(path, kids, sizeof(kids));
-	if (ret < 0)
-		return ret;
-	for (p = kids; (kid = strtol(p, &end, 10)) > 0; p = end) {
-		snprintf(path, sizeof(path), "/proc/%ld/syscall", kid);
+	n = vmb_proc_children(pid, kids, (int)VMB_ARRAY_SIZE(kids));
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/syscall", (int)kids[i]);
 		/* "NR ARGS...", "running", or gone */
 		if (vmb_read_file(path, sys, sizeof(sys)) < 0)
 			return 0;
 		switch (atoi(sys)) {
 		case SYS_select:
 		case SYS_pselect6:
-			n++;
 			break;
 		default:
 			return 0;

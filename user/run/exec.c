@@ -38,7 +38,6 @@
  * the trace's own losses are metrics.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -63,6 +62,7 @@
 #include "lib/map.h"
 #include "lib/module.h"
 #include "lib/parse.h"
+#include "lib/proc.h"
 #include "lib/swap.h"
 #include "run/exec.h"
 #include "run/output.h"
@@ -825,73 +825,19 @@ static void remember_kid(struct session *s, long kid)
 }
 
 /*
- * Without CONFIG_PROC_CHILDREN (the bench's own kernels, defconfig):
- * every process whose parent is the target, from /proc/N/stat.
- */
-static void sample_children_by_ppid(struct session *s)
-{
-	char path[64], buf[512], *p;
-	struct dirent *d;
-	long ppid;
-	DIR *dir;
-
-	dir = opendir("/proc");
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%.16s/stat", d->d_name);
-		if (vmb_read_file(path, buf, sizeof(buf)) <= 0)
-			continue;
-		/* "pid (comm) state ppid ...": comm may hold ") ". */
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
-		    ppid == (long)s->pid)
-			remember_kid(s, strtol(d->d_name, NULL, 10));
-	}
-	closedir(dir);
-}
-
-/*
- * Processes the target started: /proc/PID/task/TID/children of each of
- * its threads (CONFIG_PROC_CHILDREN), sampled, or the processes whose
- * parent it is where the kernel has no such file. The module targets one
- * process, so their faults are not counted; the run says so.
+ * Processes the target started (lib/proc.h: its threads' children files,
+ * or, without CONFIG_PROC_CHILDREN, the processes whose parent it is),
+ * sampled: every one seen is remembered. The module targets one process,
+ * so their faults are not counted; the run says so.
  */
 static void sample_children(struct session *s)
 {
-	char path[96], buf[4096], *p, *end;
-	struct dirent *d;
-	DIR *dir;
-	long kid;
-	int n;
+	pid_t now[MAX_KIDS];
+	int i, n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)s->pid);
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children",
-			 (int)s->pid, d->d_name);
-		n = vmb_read_file(path, buf, sizeof(buf));
-		if (n == -ENOENT) {
-			closedir(dir);
-			sample_children_by_ppid(s);
-			return;
-		}
-		if (n <= 0)
-			continue;
-		for (p = buf;; p = end) {
-			kid = strtol(p, &end, 10);
-			if (end == p || kid <= 0)
-				break;
-			remember_kid(s, kid);
-		}
-	}
-	closedir(dir);
+	n = vmb_proc_children(s->pid, now, MAX_KIDS);
+	for (i = 0; i < n; i++)
+		remember_kid(s, now[i]);
 }
 
 /* Until the target exits, --duration is up, an error or Ctrl-C. */
