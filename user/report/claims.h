@@ -80,6 +80,12 @@ struct vmb_claim {
 	const char *scenarios[2];	/* read by the metric */
 	const char *what[2];		/* what each scenario stands for */
 	int num;			/* VMB_M_COMPACT: the numerator */
+	/*
+	 * VMB_M_COMPACT, spread: the same pair on one CPU, no remote TLB
+	 * flush. The spread pair is judged only where its moves' remote
+	 * flushes cost less per page than what separates the pinned pair.
+	 */
+	const char *pinned[2];
 	enum vmb_claim_role role;
 	enum vmb_claim_metric metric;
 	enum vmb_fault_figure figure;	/* VMB_M_FIGURE */

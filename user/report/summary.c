@@ -163,13 +163,47 @@ struct judged {
 	enum vmb_verdict v;
 };
 
-static struct judged judge(const double *x, int n,
+/*
+ * A ratio (a slowdown, MOVE over COPY) is judged on its logarithm: its
+ * geometric mean and the t-interval of its logs, taken back. A ratio of
+ * two times is skewed (2x and 0.5x are as far from 1), so one slow repeat
+ * of the numerator (10x where the rest read 1x) drags an arithmetic mean
+ * and stretches its interval on one side only; the geometric mean of
+ * B/A is the inverse of A/B's, where the arithmetic means differ. Every
+ * value must be positive: one that is not gives no interval.
+ */
+static bool log_stats(const double *x, int n, struct vmb_stat *s)
+{
+	double l[MAX_REP];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!(x[i] > 0))
+			return false;
+		l[i] = log(x[i]);
+	}
+	vmb_stats(l, n, s);
+	return true;
+}
+
+static struct judged judge(const double *x, int n, bool ratio,
 			   const struct vmb_expect *e)
 {
 	struct judged j = { .v = VMB_CANNOT_JUDGE };
+	struct vmb_stat l;
 
-	vmb_stats(x, n, &j.s);
-	j.interval = vmb_interval95(&j.s, &j.lo, &j.hi);
+	if (ratio && n && log_stats(x, n, &l)) {
+		j.s = l;
+		j.s.mean = exp(l.mean);
+		j.interval = vmb_interval95(&l, &j.lo, &j.hi);
+		if (j.interval) {
+			j.lo = exp(j.lo);
+			j.hi = exp(j.hi);
+		}
+	} else {
+		vmb_stats(x, n, &j.s);
+		j.interval = !ratio && vmb_interval95(&j.s, &j.lo, &j.hi);
+	}
 	if (!e || !n)
 		return j;
 	j.v = j.interval ? vmb_expect_judge(e, j.lo, j.hi) :
@@ -374,6 +408,7 @@ static struct judged judged_of(const struct vmb_claim *cl, enum part part,
 	static double x[MAX_REP];
 
 	return judge(x, values_at(cl, part, c, threads, x),
+		     part == P_WRITER || part == P_BYSTANDER || part == P_RATIO,
 		     expect_for(cl, c));
 }
 
@@ -386,7 +421,8 @@ static struct judged judged_fig(const struct vmb_claim *cl,
 	static double x[MAX_REP];
 
 	other.figure = fig;
-	return judge(x, values_at(&other, P_FIGURE, c, threads, x), NULL);
+	return judge(x, values_at(&other, P_FIGURE, c, threads, x), false,
+		     NULL);
 }
 
 /* "within 1.5x of baseline with the VMA lock (6.12), ..." */
@@ -444,13 +480,12 @@ static double raw_mean(const struct vmb_claim *cl, enum part part,
 {
 	struct vmb_claim raw = *cl;
 	static double x[MAX_REP];
-	struct vmb_stat s;
 
 	raw.control = NULL;
 	if (of_control)
 		raw.scenarios[0] = cl->control;
-	vmb_stats(x, values_at(&raw, part, c, t, x), &s);
-	return s.mean;
+	/* A geometric mean, as the slowdown it is shown beside. */
+	return judge(x, values_at(&raw, part, c, t, x), true, NULL).s.mean;
 }
 
 /* ", over the control's" and the two slowdowns it divides. */
@@ -638,6 +673,62 @@ static void control_line(FILE *f, const struct vmb_claim *cl,
 	fputs(" A forced column is its kernel's fault path with lock_vma_under_rcu() failed by a kretprobe for the target's faults, bystanders' and writer's included: every fault takes mmap_lock, as on 6.1, plus the probe's cost per fault; it is not a kernel without per-VMA locks.\n", f);
 }
 
+/* The pages of a scenario's first result at threads in c, or 0. */
+static uint64_t pages_of(const struct ab_cfg *c, const char *sc, int threads)
+{
+	size_t k;
+
+	for (k = 0; k < c->l.n; k++)
+		if (ok_at(&c->l.res[k], sc, threads))
+			return c->l.res[k].iterations;
+	return 0;
+}
+
+/*
+ * Whether a spread seed-002 pair measures this machine's IPIs rather than
+ * move_pages(): its moves' remote TLB flushes (tlb_ipis_per_page of the
+ * UFFDIO_MOVE scenario, times shootdown_us: what one shootdown to a CPU
+ * running the mm in user space costs here) can take longer per page than
+ * what separates the same pair pinned, where no move needs a remote
+ * flush. Then the flushes alone can decide the pair, whichever way the
+ * seed says; how much they cost in a run follows where the mutators
+ * happen to be (under TCG a spread move of 256 pages took 6-50 ms in
+ * some repeats and 100-340 ms in others, a shootdown 3.7-4.2 ms), so
+ * its verdict flipped from one A/B to the next. The pinned row judges the
+ * seed. The same bound holds on bare metal when a shootdown (about a
+ * microsecond) costs more than a page's COPY and MOVE differ by. why and
+ * brief say it.
+ */
+static bool flushes_decide(const struct vmb_claim *cl, const struct ab_cfg *c,
+			   int t, char *why, size_t size, char *brief,
+			   size_t bsize)
+{
+	const char *move = cl->scenarios[strcmp(cl->what[0], "UFFDIO_MOVE") ? 1 : 0];
+	struct vmb_stat y, n, p0, p1;
+	double flush, apart;
+	uint64_t pages;
+
+	if (!cl->pinned[0] || !cl->pinned[1])
+		return false;
+	y = ab_get_metric(c, move, t, "shootdown_us");
+	n = ab_get_metric(c, move, t, "tlb_ipis_per_page");
+	p0 = ab_get_metric(c, cl->pinned[0], t, "compact_ms");
+	p1 = ab_get_metric(c, cl->pinned[1], t, "compact_ms");
+	pages = pages_of(c, cl->pinned[0], t);
+	if (!y.n || !n.n || !p0.n || !p1.n || !pages)
+		return false;
+	flush = y.mean * n.mean;
+	apart = fabs(p0.mean - p1.mean) * 1e3 / (double)pages;
+	if (flush <= apart)
+		return false;
+	snprintf(brief, bsize, "not judged: its remote flushes can cost up to %.0f us per page here, the pinned pair is %.0f us apart",
+		 flush, apart);
+	snprintf(why, size, "%s: its moves took %.2f remote TLB flushes per page (tlb_ipis_per_page), and one costs up to %.0f us here (shootdown_us: to a CPU running the mm in user space), so up to %.0f us per page, more than the %.0f us per page that separate the pair pinned (`%s`, `%s`, no remote flush): spread, this machine's IPIs can decide the pair whichever way the seed says, so the pinned row judges it",
+		 c->label, n.mean, y.mean, flush, apart, cl->pinned[0],
+		 cl->pinned[1]);
+	return true;
+}
+
 /* Seed 002: compaction completion, one way of installing over the other. */
 static enum vmb_verdict compact_line(FILE *f, const struct vmb_claim *cl,
 				     const struct ab_cfg *c, int nc, int t)
@@ -645,7 +736,7 @@ static enum vmb_verdict compact_line(FILE *f, const struct vmb_claim *cl,
 	const char *num_sc = cl->scenarios[cl->num];
 	const char *den_sc = cl->scenarios[!cl->num];
 	struct verdict v = { .v = VMB_CANNOT_JUDGE };
-	char a[96], b[32], d[32], why[320];
+	char a[96], b[32], d[32], why[640], flushes[640] = "", brief[128];
 	int i, shown = 0;
 
 	line_head(f, cl, t, "mutator");
@@ -672,11 +763,19 @@ static enum vmb_verdict compact_line(FILE *f, const struct vmb_claim *cl,
 			fmt_judged(a, sizeof(a), &j, ""),
 			vmb_fmt_ns(b, sizeof(b), num.mean * 1e6),
 			vmb_fmt_ns(d, sizeof(d), den.mean * 1e6));
+		if (flushes_decide(cl, &c[i], t, why, sizeof(why), brief,
+				   sizeof(brief))) {
+			fprintf(f, " (%s)", brief);
+			if (!flushes[0])
+				snprintf(flushes, sizeof(flushes), "%s", why);
+			continue;
+		}
 		judge_into(&v, c[i].label, "", &j, expect_for(cl, &c[i]), "");
 	}
 	fputc('.', f);
 	expected(f, cl, c, nc, "");
-	return verdict_end(f, &v, "no configuration ran both scenarios");
+	return verdict_end(f, &v, flushes[0] ? flushes :
+			   "no configuration ran both scenarios");
 }
 
 /* Why a configuration that ran the scenario has no value of fig. */
@@ -897,7 +996,7 @@ int ab_summary(FILE *f, const struct ab_cfg *c, int nc, double wall_s,
 	seed_lines(f);
 	fputs("## Summary\n\n", f);
 	fputs(body ? body : "", f);
-	fputs("\nEach value is the mean over the repeats with its 95% t-interval in brackets; a slowdown is taken against the same repeat's baseline, a ratio between the same repeat index of its two scenarios. An interval that straddles its threshold reads **Not significant**; one repeat gives no interval. Ratios in the tables are to the first configuration; `*`: Welch's t-test over the repeats, p < 0.05; `?`: fewer than 2 repeats on a side. Scenarios: `vmalock-bench list`; metrics: vmalock-bench(8).\n\n",
+	fputs("\nEach value is the mean over the repeats with its 95% t-interval in brackets; a slowdown is taken against the same repeat's baseline, a ratio between the same repeat index of its two scenarios, and both are ratios: their geometric mean, with the t-interval of their logarithms taken back (a ratio is skewed: 0.5x and 2x are as far from 1x, and one slow repeat would stretch an arithmetic interval on one side). An interval that straddles its threshold reads **Not significant**; one repeat gives no interval. Ratios in the tables are to the first configuration; `*`: Welch's t-test over the repeats, p < 0.05; `?`: fewer than 2 repeats on a side. Scenarios: `vmalock-bench list`; metrics: vmalock-bench(8).\n\n",
 	      f);
 	free(body);
 	free(seed_tally);
