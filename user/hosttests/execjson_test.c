@@ -27,12 +27,9 @@ static const char *const files[] = { "exec-6.12-pages.json",
 
 static double metric(const struct vmb_result *r, const char *name)
 {
-	int i;
+	double v;
 
-	for (i = 0; i < r->nmetrics; i++)
-		if (!strcmp(r->metrics[i].name, name))
-			return r->metrics[i].value;
-	return -1;
+	return vmb_result_metric(r, name, &v) ? v : -1;
 }
 
 FIXTURE(recorded) {

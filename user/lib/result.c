@@ -32,6 +32,20 @@ void vmb_add_metric(struct vmb_result *res, const char *name, double v,
 	m->lower_is_better = lower_is_better;
 }
 
+bool vmb_result_metric(const struct vmb_result *res, const char *name,
+		       double *v)
+{
+	int i;
+
+	for (i = 0; i < res->nmetrics; i++) {
+		if (!strcmp(res->metrics[i].name, name)) {
+			*v = res->metrics[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *const vmb_figure_names[VMB_FIG_NR] = {
 #define X(name, unit, desc) #name,
 	VMB_FAULT_FIGURES(X)
@@ -85,18 +99,14 @@ static double pct_of(uint64_t part, uint64_t whole)
 static bool writer_wait_pct(const struct vmb_result *res, double *v)
 {
 	const struct vmb_hist *h = &res->roles[VMB_ROLE_VICTIM].h;
-	int i;
+	double ms;
 
 	/* No fault timed: nothing to take a share of. */
-	if (!h->count || !h->sum)
+	if (!h->count || !h->sum ||
+	    !vmb_result_metric(res, "writer_wait_ms", &ms))
 		return false;
-	for (i = 0; i < res->nmetrics; i++) {
-		if (!strcmp(res->metrics[i].name, "writer_wait_ms")) {
-			*v = 100 * res->metrics[i].value * 1e6 / (double)h->sum;
-			return true;
-		}
-	}
-	return false;
+	*v = 100 * ms * 1e6 / (double)h->sum;
+	return true;
 }
 
 bool vmb_figure(const struct vmb_result *res, enum vmb_fault_figure f,

@@ -127,5 +127,8 @@ const char *vmb_status_name(enum vmb_status s);
 /* Appended, unless all VMB_MAX_METRICS are taken. */
 void vmb_add_metric(struct vmb_result *res, const char *name, double v,
 		    bool lower_is_better);
+/* The value of the scenario metric name of res: false when it has none. */
+bool vmb_result_metric(const struct vmb_result *res, const char *name,
+		       double *v);
 
 #endif /* VMB_RESULT_H */

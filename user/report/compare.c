@@ -29,7 +29,6 @@ static double extract(const struct vmb_result *r, int role, int kind,
 		      const char *metric, bool *ok)
 {
 	const struct vmb_role_result *rr;
-	int i;
 
 	*ok = false;
 	if (kind == 4) {
@@ -39,13 +38,10 @@ static double extract(const struct vmb_result *r, int role, int kind,
 		return v;
 	}
 	if (kind == 3) {
-		for (i = 0; i < r->nmetrics; i++) {
-			if (!strcmp(r->metrics[i].name, metric)) {
-				*ok = true;
-				return r->metrics[i].value;
-			}
-		}
-		return 0;
+		double v = 0;
+
+		*ok = vmb_result_metric(r, metric, &v);
+		return v;
 	}
 	rr = &r->roles[role];
 	if (!rr->present || !rr->h.count)

@@ -23,7 +23,6 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 		     const char *metric, double *v)
 {
 	const struct vmb_role_result *rr = &r->roles[d->role];
-	int i;
 
 	switch (d->kind) {
 	case K_CTR:
@@ -32,13 +31,7 @@ static bool value_of(const struct vmb_result *r, const struct row_def *d,
 	case K_FIG:
 		return vmb_figure(r, d->ctr, v);
 	case K_METRIC:
-		for (i = 0; i < r->nmetrics; i++) {
-			if (!strcmp(r->metrics[i].name, metric)) {
-				*v = r->metrics[i].value;
-				return true;
-			}
-		}
-		return false;
+		return vmb_result_metric(r, metric, v);
 	case K_OPS:
 		/*
 		 * A writer blocked for a whole phase did 0 ops: a value; in a
