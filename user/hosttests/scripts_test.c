@@ -3,7 +3,8 @@
  * The scripts' own parsers, on recorded results: scripts/control-table.awk
  * turns "vmalock-bench compare" into the control pair's verdict per
  * scenario, scripts/pair-verdicts.awk a pair's claims and "compare --ci"
- * of its writer runs into what the pair shows (scripts/ab-seeds).
+ * of its writer runs into what the pair shows (scripts/ab-seeds); and
+ * scripts/ab's options, which it checks before it boots anything.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -192,6 +193,41 @@ TEST(pair_verdicts_writer_share)
 			     "-v plain=6.12.117+deb12-amd64 -v variant=6.1.0-57-amd64",
 			     "pair-verdicts.awk", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "| `folio-lock-file+mprotect` writer_wait share | 1 | plain: 0.998% [-11.7, 13.7], variant: 57.5% [-325, 440] | no difference found"));
+}
+
+/* scripts/ab ARGS in the checkout, stderr too: its exit status. */
+static int ab_out(struct __test_metadata *_metadata, const char *args,
+		  char *out, size_t size)
+{
+	char top[PATH_MAX], cmd[PATH_MAX + 256];
+	int ret;
+
+	if (vmb_top_dir(top, sizeof(top)))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cd '%s' && bash scripts/ab %s 2>&1", top,
+		 args);
+	ret = sh_out(cmd, out, size);
+	TH_LOG("%s\n%s", cmd, out);
+	return ret;
+}
+
+/*
+ * --rounds: in --help, whole (its last line too); a bad count, or rounds
+ * without a budget to run them in, named before anything boots.
+ */
+TEST(ab_rounds_option)
+{
+	char out[16384];
+
+	ASSERT_EQ(0, ab_out(_metadata, "--help", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "[--budget S] [--rounds N]"));
+	EXPECT_NE(NULL, strstr(out, "--rounds N (with a budget): at most N rounds"));
+	EXPECT_NE(NULL, strstr(out, "report and fails the A/B after it.\n"));
+	EXPECT_EQ(NULL, strstr(out, "set -euo"));
+	EXPECT_NE(0, ab_out(_metadata, "--rounds abc", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "ab: --rounds abc: expected a count of rounds, 0..99"));
+	EXPECT_NE(0, ab_out(_metadata, "--tiny --rounds 2", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "ab: --rounds 2: rounds run only within a budget; give --budget S too"));
 }
 
 TEST_HARNESS_MAIN
