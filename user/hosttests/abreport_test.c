@@ -978,6 +978,9 @@ struct kinds {
 	uint64_t retries[3];
 	double file_x, ctl_x;
 	double refill_waits;	/* writer_refill_waits per repeat */
+	/* file-io's and its control's writer_wait_ms, where waits is set */
+	bool waits;
+	double file_wait_ms[3], ctl_wait_ms[3];
 };
 
 static void slowed(struct vmb_result *r, const char *sc, int rep, double x)
@@ -1025,8 +1028,14 @@ static int write_kinds(const char *path, const struct kinds *s)
 		r->counters[VMB_C_retry_after_tried] = s->retries[rep];
 		r->counters[VMB_C_attempts_4plus] = s->retries[rep] / 2;
 
-		slowed(&res[n++], "file-io", rep, s->file_x);
-		slowed(&res[n++], "baseline-anon", rep, s->ctl_x);
+		r = &res[n++];
+		slowed(r, "file-io", rep, s->file_x);
+		if (s->waits)
+			vmb_add_metric(r, "writer_wait_ms", s->file_wait_ms[rep], true);
+		r = &res[n++];
+		slowed(r, "baseline-anon", rep, s->ctl_x);
+		if (s->waits)
+			vmb_add_metric(r, "writer_wait_ms", s->ctl_wait_ms[rep], true);
 	}
 	return vmb_write_json(path, &o, &env, &mod, res, (size_t)n);
 }
@@ -1110,7 +1119,7 @@ TEST_F(madeup, seed002_spread_needs_cheap_flushes)
 /* As the kernel says: the writer waits, retries after TRIED, no lock cost. */
 TEST_F(madeup, kinds_as_expected)
 {
-	const struct kinds s = { { 80, 82, 84 }, { 40, 40, 40 }, 4, 4, 0 };
+	const struct kinds s = { { 80, 82, 84 }, { 40, 40, 40 }, 4, 4, 0, false, { 0 }, { 0 } };
 
 	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &s))
 		TH_LOG("%s", vmb_errmsg());
@@ -1137,8 +1146,8 @@ TEST_F(madeup, kinds_as_expected)
 TEST_F(madeup, kinds_findings_and_noise)
 {
 	/* Its sleeps during the victim's refills: said, not in the share. */
-	const struct kinds none = { { 1, 2, 3 }, { 0, 0, 0 }, 8, 2, 2 };
-	const struct kinds noisy = { { 1, 20, 30 }, { 0, 3, 0 }, 4, 4, 0 };
+	const struct kinds none = { { 1, 2, 3 }, { 0, 0, 0 }, 8, 2, 2, false, { 0 }, { 0 } };
+	const struct kinds noisy = { { 1, 20, 30 }, { 0, 3, 0 }, 4, 4, 0, false, { 0 }, { 0 } };
 
 	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &none))
 		TH_LOG("%s", vmb_errmsg());
@@ -1156,6 +1165,43 @@ TEST_F(madeup, kinds_findings_and_noise)
 		TH_LOG("%s", vmb_errmsg());
 	EXPECT_IN("`seed001-cost-swap`", "**Not significant**: 6.12 17%");
 	EXPECT_IN("`seed003-wake-retry`", "**Not significant**: 6.12 1 [-3.3, 5.3], against > 0.");
+}
+
+/*
+ * d065bd810b6d-file-io-waits: the writer's sleep over the victims' 100 ms
+ * of faults, less its sleep at the control's rate (ms per second of
+ * writer ops, all the control's repeats: 15 ms in each 0.1 s, 150 ms/s)
+ * over its own 0.1 s. 18-20 ms asleep during the reads is what it sleeps
+ * with nothing injected and a little more: 4%, where 19% before the
+ * control read Not observed. 80-84 ms: it slept for the reads.
+ */
+TEST_F(madeup, file_io_waits_over_control)
+{
+	const struct kinds ctl = { .file_x = 1, .ctl_x = 1, .waits = true,
+				   .file_wait_ms = { 18, 19, 20 },
+				   .ctl_wait_ms = { 0, 15, 30 } };
+	const struct kinds slept = { .file_x = 1, .ctl_x = 1, .waits = true,
+				     .file_wait_ms = { 80, 82, 84 },
+				     .ctl_wait_ms = { 0, 15, 30 } };
+	const struct kinds no_ctl = { .file_x = 1, .ctl_x = 1, .waits = false };
+
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &ctl))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`d065bd810b6d-file-io-waits`",
+		  "less the writer's sleep at the control's rate (`baseline-anon`, nothing injected: ms per second of writer ops, all its repeats) 6.12: 4% [1.52, 6.48] (writer_wait_ms 19, writer_waits 0, 19% before the control, the control's 150 ms/s)");
+	EXPECT_IN("`d065bd810b6d-file-io-waits`", "**Observed.**");
+	free(self->md);
+	self->md = NULL;
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &slept))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`d065bd810b6d-file-io-waits`",
+		  "**Not observed**: 6.12 67% [62, 72] (expected <= 10%).");
+	free(self->md);
+	self->md = NULL;
+	/* No writer_wait_ms in the control: nothing to take off, no verdict. */
+	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &no_ctl))
+		TH_LOG("%s", vmb_errmsg());
+	EXPECT_IN("`d065bd810b6d-file-io-waits`", "**Cannot be judged here**");
 }
 
 TEST(report_options)

@@ -379,6 +379,56 @@ static bool value_of(const struct vmb_claim *cl, enum part part,
 }
 
 /*
+ * The control's writer sleep, ms per second of the writer's ops, pooled
+ * over every repeat of the control at threads in c: a rate, so that it
+ * can be taken off a scenario whose phase is longer or shorter. Pooled,
+ * not of the same repeat: one repeat's phase of the control holds a
+ * sleep or two, and its rate alone swings from 0 to hundreds of ms/s.
+ */
+static bool ctl_sleep_rate(const struct vmb_claim *cl, const struct ab_cfg *c,
+			   int threads, double *rate)
+{
+	double ms, sum_ms = 0, secs = 0;
+	size_t k;
+
+	for (k = 0; k < c->l.n; k++) {
+		const struct vmb_result *r = &c->l.res[k];
+		const struct vmb_role_result *w = &r->roles[VMB_ROLE_WRITER];
+
+		if (!ok_at(r, cl->control, threads) || r->alone ||
+		    !w->present || w->secs <= 0 ||
+		    !vmb_result_metric(r, "writer_wait_ms", &ms))
+			continue;
+		sum_ms += ms;
+		secs += w->secs;
+	}
+	if (secs <= 0)
+		return false;
+	*rate = sum_ms / secs;
+	return true;
+}
+
+/*
+ * A writer-sleep share with a control: less the sleep the writer would
+ * have had at the control's rate over its own ops' time, as a share of
+ * the same victims' fault time. What is left is sleep the injection
+ * added; it can be below 0 (less than with nothing injected).
+ */
+static bool less_ctl_sleep(const struct vmb_claim *cl, const struct ab_cfg *c,
+			   const struct vmb_result *r, double *v)
+{
+	const struct vmb_role_result *w = &r->roles[VMB_ROLE_WRITER];
+	const struct vmb_hist *h = &r->roles[VMB_ROLE_VICTIM].h;
+	double rate;
+
+	if (!w->present || w->secs <= 0 || !h->sum ||
+	    !ctl_sleep_rate(cl, c, r->threads, &rate))
+		return false;
+	*v -= 100 * rate * w->secs * 1e6 / (double)h->sum;
+	return true;
+}
+
+/*
  * The per-repeat values of part of cl in c at threads; with a control
  * (slowdowns only), each over the control's value of the same repeat.
  * Returns how many.
@@ -399,6 +449,9 @@ static int values_at(const struct vmb_claim *cl, enum part part,
 
 		if (!ok_at(r, sc, threads) || (alone && !r->alone) ||
 		    !value_of(cl, part, c, r, &v))
+			continue;
+		if (part == P_METRIC && cl->over_victims && cl->control &&
+		    !less_ctl_sleep(cl, c, r, &v))
 			continue;
 		if (ctl) {
 			o = same_repeat(c, cl->control, threads, r->repeat);
@@ -584,9 +637,12 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 	if (part == P_COUNTER)
 		fprintf(f, ": `%s` per run", vmb_counter_names[cl->counter]);
 	else if (cl->over_victims)
-		fprintf(f, ", during a %s hold: `%s` over the victims' summed fault time",
+		fprintf(f, ", during a %s hold: `%s` over the victims' summed fault time%s%s%s",
 			ab_fmt_hold(h, sizeof(h), ab_hold_of(c, nc, sc)),
-			cl->metric_name);
+			cl->metric_name,
+			cl->control ? ", less the writer's sleep at the control's rate (`" : "",
+			cl->control ? cl->control : "",
+			cl->control ? "`, nothing injected: ms per second of writer ops, all its repeats)" : "");
 	else	/* a scenario's own figure: no hold need be in it */
 		fprintf(f, ": `%s`", cl->metric_name);
 	for (i = 0; i < nc; i++) {
@@ -621,6 +677,16 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 
 			fprintf(f, " (%s %.3g, writer_waits %.3g",
 				cl->metric_name, ms.mean, w.mean);
+			if (cl->control) {
+				struct vmb_stat raw = ab_get_figure(&c[i], sc, t,
+								    VMB_FIG_writer_wait_pct);
+				double rate;
+
+				if (raw.n)
+					fprintf(f, ", %.3g%% before the control", raw.mean);
+				if (ctl_sleep_rate(cl, &c[i], t, &rate))
+					fprintf(f, ", the control's %.3g ms/s", rate);
+			}
 			if (bh.n)
 				fprintf(f, ", behind_writer %.3g", bh.mean);
 			/* Sleeps during a victim's refill: not in the share. */
