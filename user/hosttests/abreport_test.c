@@ -999,6 +999,16 @@ static void slowed(struct vmb_result *r, const char *sc, int rep, double x)
 	role(r, VMB_ROLE_WRITER, 50000, 20000 / x * (1 + 0.01 * rep));
 }
 
+/* A role's time set to secs, at the same ops/s. */
+static void role_secs(struct vmb_result *r, int k, double secs)
+{
+	struct vmb_role_result *rr = &r->roles[k];
+	double ops_s = (double)rr->ops / rr->secs;
+
+	rr->secs = secs;
+	rr->ops = (uint64_t)(ops_s * secs);
+}
+
 static int write_kinds(const char *path, const struct kinds *s)
 {
 	static struct vmb_result res[16];
@@ -1030,12 +1040,19 @@ static int write_kinds(const char *path, const struct kinds *s)
 
 		r = &res[n++];
 		slowed(r, "file-io", rep, s->file_x);
-		if (s->waits)
+		if (s->waits) {
 			vmb_add_metric(r, "writer_wait_ms", s->file_wait_ms[rep], true);
+			/* Only the writer's own time is the rate's. */
+			role_secs(r, VMB_ROLE_VICTIM, 0.3);
+			role_secs(r, VMB_ROLE_WRITER_BASE, 0.05);
+		}
 		r = &res[n++];
 		slowed(r, "baseline-anon", rep, s->ctl_x);
-		if (s->waits)
+		if (s->waits) {
 			vmb_add_metric(r, "writer_wait_ms", s->ctl_wait_ms[rep], true);
+			/* Pooled: 0.1, 0.2 and 0.3 s of writer ops. */
+			role_secs(r, VMB_ROLE_WRITER, 0.1 * (rep + 1));
+		}
 	}
 	return vmb_write_json(path, &o, &env, &mod, res, (size_t)n);
 }
@@ -1170,8 +1187,9 @@ TEST_F(madeup, kinds_findings_and_noise)
 /*
  * d065bd810b6d-file-io-waits: the writer's sleep over the victims' 100 ms
  * of faults, less its sleep at the control's rate (ms per second of
- * writer ops, all the control's repeats: 15 ms in each 0.1 s, 150 ms/s)
- * over its own 0.1 s. 18-20 ms asleep during the reads is what it sleeps
+ * writer ops, all the control's repeats: 0, 30 and 60 ms over 0.1, 0.2
+ * and 0.3 s, 150 ms/s; not their repeats' mean, 117) over its own 0.1 s
+ * (not the victims' 0.3 or its baseline's 0.05). 18-20 ms asleep during the reads is what it sleeps
  * with nothing injected and a little more: 4%, where 19% before the
  * control read Not observed. 80-84 ms: it slept for the reads.
  */
@@ -1179,10 +1197,10 @@ TEST_F(madeup, file_io_waits_over_control)
 {
 	const struct kinds ctl = { .file_x = 1, .ctl_x = 1, .waits = true,
 				   .file_wait_ms = { 18, 19, 20 },
-				   .ctl_wait_ms = { 0, 15, 30 } };
+				   .ctl_wait_ms = { 0, 30, 60 } };
 	const struct kinds slept = { .file_x = 1, .ctl_x = 1, .waits = true,
 				     .file_wait_ms = { 80, 82, 84 },
-				     .ctl_wait_ms = { 0, 15, 30 } };
+				     .ctl_wait_ms = { 0, 30, 60 } };
 	const struct kinds no_ctl = { .file_x = 1, .ctl_x = 1, .waits = false };
 
 	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &ctl))

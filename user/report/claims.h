@@ -46,7 +46,9 @@ enum vmb_claim_metric {
 	 * A scenario metric of each result (metric_name, from run --json's
 	 * "metrics"); with over_victims, the figure writer_wait_pct instead:
 	 * writer_wait_ms (metric_name, shown beside it) as a % of the
-	 * victims' summed fault time, as compare and the tables show it
+	 * victims' summed fault time, as compare and the tables show it;
+	 * with a control, less the writer's sleep at the control's rate
+	 * over its own time (then not compare's figure)
 	 */
 	VMB_M_METRIC,
 	/* a fault-path counter of each result (counter, VMB_C_*) */
@@ -94,7 +96,9 @@ struct vmb_claim {
 	int counter;			/* VMB_M_COUNTER: VMB_C_* */
 	/*
 	 * VMB_M_STALL: a scenario of the same run whose slowdowns divide
-	 * the claim's, repeat by repeat (the victims' CPU use cancels)
+	 * the claim's, repeat by repeat (the victims' CPU use cancels);
+	 * VMB_M_METRIC over_victims: one whose writer sleep, per second of
+	 * writer ops over all its repeats, is taken off the claim's
 	 */
 	const char *control;
 	const char *measure;		/* the metric, in words */

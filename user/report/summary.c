@@ -360,7 +360,10 @@ static bool value_of(const struct vmb_claim *cl, enum part part,
 		*v = a.mean / b.mean;
 		return true;
 	case P_METRIC:
-		/* A share of the victims' fault time: compare's figure too. */
+		/*
+		 * A share of the victims' fault time: compare's figure too
+		 * (values_at() takes a control's sleep off it).
+		 */
 		if (cl->over_victims)
 			return vmb_figure(r, VMB_FIG_writer_wait_pct, v);
 		a = ab_metric_of(r, cl->metric_name);
@@ -429,9 +432,10 @@ static bool less_ctl_sleep(const struct vmb_claim *cl, const struct ab_cfg *c,
 }
 
 /*
- * The per-repeat values of part of cl in c at threads; with a control
- * (slowdowns only), each over the control's value of the same repeat.
- * Returns how many.
+ * The per-repeat values of part of cl in c at threads; with a control,
+ * a slowdown over the control's of the same repeat, a writer-sleep share
+ * less the sleep at the control's rate (less_ctl_sleep()). Returns how
+ * many.
  */
 static int values_at(const struct vmb_claim *cl, enum part part,
 		     const struct ab_cfg *c, int threads, double *x)
@@ -653,6 +657,8 @@ static enum vmb_verdict value_line(FILE *f, const struct vmb_claim *cl,
 				ab_why_or(&c[i], sc, t, why, sizeof(why),
 					  part == P_COUNTER ?
 					  "no fault counters (no module)" :
+					  cl->control && cl->over_victims ?
+					  "no such metric, no writer op, or none in the control to take off" :
 					  "no such metric, or no writer op"));
 			continue;
 		}
