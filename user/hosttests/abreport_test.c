@@ -1057,12 +1057,15 @@ static int write_kinds(const char *path, const struct kinds *s)
 	return vmb_write_json(path, &o, &env, &mod, res, (size_t)n);
 }
 
+/* s written and reported; the report in *md, in place of one before. */
 static int report_kinds(const char *path, const char *dir, char **md,
 			const struct kinds *s)
 {
 	const char *f[1] = { path };
 	int ret;
 
+	free(*md);
+	*md = NULL;
 	ret = write_kinds(path, s);
 	ret = ret ?: report(dir, f, 1, false);
 	if (ret)
@@ -1176,8 +1179,6 @@ TEST_F(madeup, kinds_findings_and_noise)
 		  "**Not observed**: 6.12 0 [0, 0] (expected > 0).");
 	EXPECT_IN("`d065bd810b6d-file-io`",
 		  "**Not observed**: 6.12 writer slowdown over the control's 4x [3.99, 4.01] (expected <= 1.5x).");
-	free(self->md);
-	self->md = NULL;
 	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &noisy))
 		TH_LOG("%s", vmb_errmsg());
 	EXPECT_IN("`seed001-cost-swap`", "**Not significant**: 6.12 17%");
@@ -1208,8 +1209,6 @@ TEST_F(madeup, file_io_waits_over_control)
 	EXPECT_IN("`d065bd810b6d-file-io-waits`",
 		  "less the writer's sleep at the control's rate (`baseline-anon`, nothing injected: ms per second of writer ops, all its repeats) 6.12: 4% [1.52, 6.48] (writer_wait_ms 19, writer_waits 0, 19% before the control, the control's 150 ms/s)");
 	EXPECT_IN("`d065bd810b6d-file-io-waits`", "**Observed.**");
-	free(self->md);
-	self->md = NULL;
 	ASSERT_EQ(0, report_kinds(self->f[0], self->dir, &self->md, &slept))
 		TH_LOG("%s", vmb_errmsg());
 	EXPECT_IN("`d065bd810b6d-file-io-waits`",

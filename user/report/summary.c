@@ -412,20 +412,17 @@ static bool ctl_sleep_rate(const struct vmb_claim *cl, const struct ab_cfg *c,
 }
 
 /*
- * A writer-sleep share with a control: less the sleep the writer would
- * have had at the control's rate over its own ops' time, as a share of
- * the same victims' fault time. What is left is sleep the injection
- * added; it can be below 0 (less than with nothing injected).
+ * A writer-sleep share of r with a control: less the sleep the writer
+ * would have had at the control's rate (ms/s) over its own ops' time, as
+ * a share of the same victims' fault time. What is left is sleep the
+ * injection added; it can be below 0 (less than with nothing injected).
  */
-static bool less_ctl_sleep(const struct vmb_claim *cl, const struct ab_cfg *c,
-			   const struct vmb_result *r, double *v)
+static bool less_ctl_sleep(const struct vmb_result *r, double rate, double *v)
 {
 	const struct vmb_role_result *w = &r->roles[VMB_ROLE_WRITER];
 	const struct vmb_hist *h = &r->roles[VMB_ROLE_VICTIM].h;
-	double rate;
 
-	if (!w->present || w->secs <= 0 || !h->sum ||
-	    !ctl_sleep_rate(cl, c, r->threads, &rate))
+	if (!w->present || w->secs <= 0 || !h->sum)
 		return false;
 	*v -= 100 * rate * w->secs * 1e6 / (double)h->sum;
 	return true;
@@ -444,9 +441,14 @@ static int values_at(const struct vmb_claim *cl, enum part part,
 	/* A figure from the victims-alone runs when there are any. */
 	bool alone = part == P_FIGURE && has_alone(c, sc, threads);
 	bool ctl = cl->control && (part == P_WRITER || part == P_BYSTANDER);
+	/* A writer-sleep share's control: its rate, the same for every repeat. */
+	bool sub = cl->control && part == P_METRIC && cl->over_victims;
+	double rate = 0;
 	size_t k;
 	int n = 0;
 
+	if (sub && !ctl_sleep_rate(cl, c, threads, &rate))
+		return 0;
 	for (k = 0; k < c->l.n && n < MAX_REP; k++) {
 		const struct vmb_result *r = &c->l.res[k], *o;
 		double v, w;
@@ -454,8 +456,7 @@ static int values_at(const struct vmb_claim *cl, enum part part,
 		if (!ok_at(r, sc, threads) || (alone && !r->alone) ||
 		    !value_of(cl, part, c, r, &v))
 			continue;
-		if (part == P_METRIC && cl->over_victims && cl->control &&
-		    !less_ctl_sleep(cl, c, r, &v))
+		if (sub && !less_ctl_sleep(r, rate, &v))
 			continue;
 		if (ctl) {
 			o = same_repeat(c, cl->control, threads, r->repeat);
